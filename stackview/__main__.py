@@ -1,0 +1,3 @@
+from stackview.cli import main
+
+raise SystemExit(main())

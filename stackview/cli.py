@@ -1,0 +1,144 @@
+"""The command line: `stackview [options]` runs the UI; subcommands run headless.
+
+Problems found before the UI starts (unknown profile, no credentials, no region, unreachable
+endpoint, expired SSO token) print one line naming the fix and exit non-zero: never a
+traceback for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from stackview import __version__
+
+#: Subcommands, each a module in stackview.commands with `add_parser(subparsers, parents)`
+#: that registers its parser and sets `run` (a function of the parsed args returning an exit code)
+#: with `parser.set_defaults(run=...)`.
+COMMANDS = ("demo_server",)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem to report on one line (already phrased for the user)."""
+
+
+def connection_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
+    """Options every command shares. On subcommands their defaults are suppressed so a value
+    given before the subcommand (`stackview --profile p logs`) is not reset by the subparser."""
+    parser = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if for_subcommand else None
+    group = parser.add_argument_group("connection")
+    group.add_argument("--profile", metavar="P", default=default, help="AWS profile to use")
+    group.add_argument("--region", metavar="R", default=default, help="AWS region to use")
+    group.add_argument(
+        "--endpoint-url", metavar="URL", default=default, help="send every AWS call to this endpoint"
+    )
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if for_subcommand else False,
+        help="run against the embedded demo world (no AWS account needed)",
+    )
+    group.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS if for_subcommand else False,
+        help="hide every action that changes something in AWS",
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stackview",
+        description="Inspect and operate AWS serverless stacks from the terminal.",
+        parents=[connection_options(for_subcommand=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"stackview {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    shared = connection_options(for_subcommand=True)
+    for name in COMMANDS:
+        module = importlib.import_module(f"stackview.commands.{name}")
+        module.add_parser(subparsers, [shared])
+    return parser
+
+
+@dataclass
+class Connection:
+    """An AWS session ready to use, and whether it runs against the demo world."""
+
+    session: object  # stackview.aws.session.AwsSession (imported lazily: keeps --help fast)
+    demo: bool
+
+
+@contextlib.contextmanager
+def connect(args: argparse.Namespace, *, status=None) -> Iterator[Connection]:
+    """Open a checked AWS session for the parsed options; starts (and always stops) the demo
+    world when --demo is given. Raises CliError with a one-line message on any problem."""
+    from stackview.aws.errors import describe
+    from stackview.aws.session import AwsSession
+    from stackview.models import Target
+
+    say = status or (lambda message: None)
+    if getattr(args, "demo", False):
+        if args.endpoint_url or args.profile:
+            raise CliError("--demo cannot be combined with --profile or --endpoint-url")
+        from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION, DemoServer
+
+        say("starting the demo world ...")
+        try:
+            server = DemoServer()
+            endpoint = server.start()
+        except Exception as exc:  # noqa: BLE001 - reported on one line
+            raise CliError(f"the demo world did not start: {exc}") from None
+        try:
+            target = Target(region=DEMO_REGION, endpoint_url=endpoint, demo=True)
+            session = AwsSession(target, credentials=DEMO_CREDENTIALS)
+            session.identity()
+            yield Connection(session, demo=True)
+        finally:
+            server.stop()
+        return
+
+    target = Target(profile=args.profile, region=args.region, endpoint_url=args.endpoint_url)
+    try:
+        session = AwsSession(target)
+        if not session.region:
+            from botocore.exceptions import NoRegionError
+
+            raise NoRegionError()
+        say("checking credentials ...")
+        session.identity()
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one line
+        raise CliError(describe(exc, profile=args.profile).one_line()) from None
+    yield Connection(session, demo=False)
+
+
+def run_ui(args: argparse.Namespace) -> int:
+    from stackview.app import create_app
+
+    with connect(args, status=lambda m: print(f"stackview: {m}", file=sys.stderr)) as conn:
+        app = create_app(conn.session, read_only=args.read_only)
+        app.run()
+        return app.return_code or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        run = getattr(args, "run", None) or run_ui
+        return run(args)
+    except CliError as exc:
+        print(f"stackview: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
