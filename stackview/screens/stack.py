@@ -1,0 +1,155 @@
+"""One stack: a summary line and tabs for resources, outputs, parameters, events and template."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from stackview.aws.stacks import describe_stack
+from stackview.models import Stack
+from stackview.screens.stack_tabs import (
+    EventsPanel,
+    OutputsPanel,
+    ParametersPanel,
+    ResourcesPanel,
+    TemplatePanel,
+)
+from stackview.widgets.app_header import AppHeader
+from stackview.widgets.data_panel import DataPanel
+from stackview.widgets.format import relative_time
+from stackview.widgets.literal import literal_text
+from stackview.widgets.record_table import RecordTable
+from stackview.widgets.styles import status_style, style_for
+
+TABS = ("resources", "outputs", "parameters", "events", "template")
+
+
+class StackSummary(DataPanel):
+    """Status, reason, times and description; feeds the Outputs and Parameters tabs."""
+
+    DEFAULT_CSS = "StackSummary { height: auto; max-height: 4; padding: 0 1; }"
+
+    def __init__(self, stack_ref: str) -> None:
+        super().__init__(id="stack-summary")
+        self.stack_ref = stack_ref
+
+    def compose_content(self) -> ComposeResult:
+        yield Static(id="stack-summary-text")
+
+    def fetch(self) -> Stack:
+        return describe_stack(self.app.session, self.stack_ref)
+
+    def show(self, stack: Stack) -> None:
+        now = self.app.clock()
+        text = Text()
+        text.append_text(literal_text(stack.status, status_style(self.app, stack.family)))
+        if stack.status_reason:
+            text.append("  ")
+            text.append_text(literal_text(stack.status_reason, status_style(self.app, stack.family)))
+        text.append("   created ", style="dim")
+        text.append(relative_time(stack.created, now))
+        text.append("   updated ", style="dim")
+        text.append(relative_time(stack.updated, now))
+        if stack.parent_id:
+            text.append("   nested in ", style="dim")
+            text.append_text(literal_text(stack.parent_id.split("/")[1] if "/" in stack.parent_id else stack.parent_id))
+        if stack.description:
+            text.append("\n")
+            text.append_text(literal_text(stack.description, style_for(self.app, "sv-muted")))
+        self.query_one("#stack-summary-text", Static).update(text)
+        self.screen.query_one(OutputsPanel).show_stack(stack)
+        self.screen.query_one(ParametersPanel).show_stack(stack)
+
+
+class StackScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="stack.back"),
+        Binding("r", "refresh", "Refresh", id="stack.refresh"),
+        Binding("c", "copy", "Copy", id="stack.copy"),
+        Binding("slash", "filter", "Filter", id="stack.filter"),
+        *(
+            Binding(str(n), f"tab('{tab}')", tab.title(), show=False, id=f"stack.tab.{tab}")
+            for n, tab in enumerate(TABS, start=1)
+        ),
+    ]
+
+    def __init__(self, stack_ref: str, name: str) -> None:
+        super().__init__()
+        self.stack_ref = stack_ref
+        self.stack_name = name
+        self.crumb = name
+
+    def compose(self) -> ComposeResult:
+        from stackview.widgets.filter_input import FilterInput
+
+        yield AppHeader()
+        yield StackSummary(self.stack_ref)
+        with TabbedContent(id="stack-tabs"):
+            with TabPane("Resources", id="resources"):
+                yield ResourcesPanel(self.stack_ref)
+            with TabPane("Outputs", id="outputs"):
+                yield OutputsPanel()
+            with TabPane("Parameters", id="parameters"):
+                yield ParametersPanel()
+            with TabPane("Events", id="events"):
+                yield EventsPanel(self.stack_ref)
+            with TabPane("Template", id="template"):
+                yield TemplatePanel(self.stack_ref)
+        yield FilterInput(id="stack-filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._focus_active()
+
+    def _active_pane(self) -> TabPane:
+        tabs = self.query_one(TabbedContent)
+        return tabs.get_pane(tabs.active)
+
+    def _focus_active(self) -> None:
+        tables = self._active_pane().query(RecordTable)
+        if tables:
+            tables.first().focus()
+
+    def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
+        self.call_after_refresh(self._focus_active)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.query_one(StackSummary).reload()
+        for panel in self._active_pane().query(DataPanel):
+            panel.reload()
+
+    def action_copy(self) -> None:
+        pane = self._active_pane()
+        copy = getattr(pane.query_one(".stack-tab"), "copy_value", None)
+        value = copy() if copy else None
+        if value:
+            self.app.copy_to_clipboard(value)
+            self.notify("Copied", timeout=2)
+
+    def action_filter(self) -> None:
+        if self._active_pane().query(RecordTable):
+            from stackview.widgets.filter_input import FilterInput
+
+            filter_input = self.query_one(FilterInput)
+            filter_input.applied = self._active_pane().query_one(RecordTable).filter_text
+            filter_input.open()
+
+    def on_filter_input_changed(self, event) -> None:
+        tables = self._active_pane().query(RecordTable)
+        if not tables:
+            return
+        table = tables.first()
+        table.set_filter(event.text)
+        pane_panel = self._active_pane().query_one(".stack-tab")
+        pane_panel.refresh_title()
+        if event.final:
+            table.focus()

@@ -1,0 +1,54 @@
+"""The header: where you are (breadcrumbs) and against what (account, region, profile, read-only)."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from stackview.models import Identity
+from stackview.widgets.literal import neutralize
+from stackview.widgets.styles import style_for
+
+
+class AppHeader(Horizontal):
+    DEFAULT_CSS = """
+    AppHeader { dock: top; height: 1; background: $panel; }
+    AppHeader > #crumbs { width: 1fr; padding: 0 1; text-style: bold; }
+    AppHeader > #context { width: auto; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="crumbs")
+        yield Static(id="context")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "identity", self._refresh_context)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._refresh_context())
+        self._refresh_crumbs()
+
+    def _refresh_crumbs(self) -> None:
+        crumbs = [getattr(screen, "crumb", "") for screen in self.app.screen_stack]
+        text = Text("stackview", style="bold")
+        for crumb in filter(None, crumbs):
+            text.append("  ›  ", style="dim")
+            text.append(neutralize(crumb))
+        self.query_one("#crumbs", Static).update(text)
+
+    def _refresh_context(self, _identity: Identity | None = None) -> None:
+        app = self.app
+        session = app.session
+        identity: Identity | None = app.identity
+        text = Text()
+        text.append("account ", style="dim")
+        text.append(identity.account if identity else "…")
+        text.append("  region ", style="dim")
+        text.append(neutralize(session.region or "-"))
+        text.append("  profile ", style="dim")
+        text.append(neutralize(session.target.label))
+        if app.read_only:
+            text.append("  ")
+            text.append(" READ-ONLY ", style=style_for(app, "sv-badge-read-only", bold=True) + Style(reverse=True))
+        self.query_one("#context", Static).update(text)

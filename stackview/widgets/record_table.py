@@ -1,0 +1,101 @@
+"""A DataTable of records: rows keyed by identity, filtered case-insensitively, cursor kept.
+
+Cells are Rich Text built with `literal_text` (never markup strings), so AWS values show as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import RenderableType
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row: a stable key, the cells to draw, and the model object behind them."""
+
+    key: str
+    cells: tuple[RenderableType, ...]
+    value: Any = None
+    search: str = ""  # the text `/` matches against (lower case); defaults to the cells' text
+
+
+def _plain(cell: RenderableType) -> str:
+    return getattr(cell, "plain", None) or str(cell)
+
+
+class RecordTable(DataTable):
+    """Rows from records; `filter_text` hides rows whose text does not contain it."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("g", "scroll_top", "Top", show=False, id="table.top"),
+        Binding("G", "scroll_bottom", "Bottom", show=False, id="table.bottom"),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        """Enter on a row: the record chosen."""
+
+        table: RecordTable
+        record: Record
+
+    def __init__(self, columns: Sequence[str], *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._column_labels = tuple(columns)
+        self._records: list[Record] = []
+        self._shown: list[Record] = []
+        self.filter_text = ""
+
+    def on_mount(self) -> None:
+        self.add_columns(*self._column_labels)
+
+    @property
+    def records(self) -> list[Record]:
+        return list(self._records)
+
+    @property
+    def shown(self) -> list[Record]:
+        return list(self._shown)
+
+    def set_records(self, records: Iterable[Record]) -> None:
+        self._records = [
+            r if r.search else Record(r.key, r.cells, r.value, " ".join(map(_plain, r.cells)).lower())
+            for r in records
+        ]
+        self._redraw()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text
+        self._redraw()
+
+    def _redraw(self) -> None:
+        current = self.selected
+        needle = self.filter_text.lower()
+        self._shown = [r for r in self._records if needle in r.search] if needle else self._records
+        self.clear()
+        for record in self._shown:
+            self.add_row(*record.cells, key=record.key)
+        if current is not None:
+            for index, record in enumerate(self._shown):
+                if record.key == current.key:
+                    self.move_cursor(row=index, animate=False)
+                    break
+
+    @property
+    def selected(self) -> Record | None:
+        if not self._shown or self.cursor_row < 0 or self.cursor_row >= len(self._shown):
+            return None
+        return self._shown[self.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        record = self.selected
+        if record is not None:
+            self.post_message(self.Chosen(self, record))
