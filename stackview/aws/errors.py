@@ -57,6 +57,15 @@ class AwsError(Exception):
         self.error = error
 
 
+MAX_DETAIL = 200
+
+
+def _short(text: object) -> str:
+    """At most MAX_DETAIL characters of a message (botocore can put whole responses in one)."""
+    value = " ".join(str(text).split())
+    return value if len(value) <= MAX_DETAIL else value[: MAX_DETAIL - 1] + "…"
+
+
 def _profile_flag(profile: str | None) -> str:
     return f" --profile {profile}" if profile else ""
 
@@ -96,7 +105,7 @@ def describe(exc: BaseException, *, profile: str | None = None) -> UserError:
             hint="run `aws configure`, set AWS_PROFILE, pass --profile, or try `stackview --demo`",
         )
     if isinstance(exc, (bx.CredentialRetrievalError, bx.PartialCredentialsError)):
-        return UserError(f"could not load credentials: {exc}", kind="credentials")
+        return UserError(_short(f"could not load credentials: {exc}"), kind="credentials")
     if isinstance(exc, bx.NoRegionError):
         return UserError(
             "no AWS region is set",
@@ -112,18 +121,18 @@ def describe(exc: BaseException, *, profile: str | None = None) -> UserError:
     if isinstance(exc, bx.ReadTimeoutError):
         return UserError("AWS did not answer in time", kind="network", hint="try again (r)")
     if isinstance(exc, bx.ParamValidationError):
-        return UserError(f"invalid request: {exc}", kind="invalid")
+        return UserError(_short(f"invalid request: {exc}"), kind="invalid")
     if isinstance(exc, bx.ClientError):
         return _describe_client_error(exc, flag)
     if isinstance(exc, bx.BotoCoreError):
-        return UserError(str(exc))
-    return UserError(f"{type(exc).__name__}: {exc}")
+        return UserError(_short(exc))
+    return UserError(_short(f"{type(exc).__name__}: {exc}"))
 
 
 def _describe_client_error(exc: bx.ClientError, flag: str) -> UserError:
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
-    message = str(error.get("Message", "")) or code
+    message = _short(error.get("Message", "")) or code
     operation = getattr(exc, "operation_name", "") or "the call"
     if code in ACCESS_DENIED:
         return UserError(

@@ -14,7 +14,9 @@ from textual.widgets import Input
 
 class FilterInput(Input):
     DEFAULT_CSS = """
-    FilterInput { dock: bottom; display: none; border: none; height: 1; padding: 0 1; }
+    FilterInput, FilterInput:focus {
+        display: none; border: none; height: 1; padding: 0 1; background: $panel;
+    }
     FilterInput.-open { display: block; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False, id="filter.cancel")]

@@ -1,0 +1,87 @@
+"""Problems found before the UI starts print one line naming the fix, and exit non-zero."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_cli(tmp_path: Path, *args: str, config: str = "", credentials: str = "") -> subprocess.CompletedProcess:
+    config_file = tmp_path / "config"
+    config_file.write_text(config)
+    credentials_file = tmp_path / "credentials"
+    credentials_file.write_text(credentials)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_CONFIG_FILE=str(config_file),
+        AWS_SHARED_CREDENTIALS_FILE=str(credentials_file),
+        AWS_EC2_METADATA_DISABLED="true",
+        HOME=str(tmp_path),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "stackview", *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if not line.endswith("...")]  # progress lines end in "..."
+    assert len(errors) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
+def test_unknown_profile(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--profile", "nope", "--region", "eu-west-1")
+    assert_one_line_error(result, "'nope'", "aws configure list-profiles")
+
+
+def test_no_credentials(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--region", "eu-west-1")
+    assert_one_line_error(result, "no AWS credentials", "aws configure")
+
+
+def test_no_region(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, credentials="[default]\naws_access_key_id=a\naws_secret_access_key=b\n")
+    assert_one_line_error(result, "no AWS region", "--region")
+
+
+def test_unreachable_endpoint(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_cli(
+        tmp_path,
+        "--region", "eu-west-1", "--endpoint-url", f"http://127.0.0.1:{port}",
+        credentials="[default]\naws_access_key_id=a\naws_secret_access_key=b\n",
+    )
+    assert_one_line_error(result, "cannot reach the endpoint", f"127.0.0.1:{port}")
+
+
+def test_expired_sso_session(tmp_path: Path) -> None:
+    config = (
+        "[profile prod]\nsso_session = corp\nsso_account_id = 111122223333\n"
+        "sso_role_name = ReadOnly\nregion = eu-west-1\n"
+        "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
+    )
+    result = run_cli(tmp_path, "--profile", "prod", config=config)
+    assert_one_line_error(result, "SSO", "aws sso login --profile prod")
+
+
+def test_demo_excludes_profile(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--demo", "--profile", "x")
+    assert_one_line_error(result, "--demo cannot be combined")
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help(tmp_path: Path, flag: str) -> None:
+    result = run_cli(tmp_path, flag)
+    assert result.returncode == 0
+    assert "stackview" in result.stdout
