@@ -1,8 +1,4 @@
-"""Small typed models shared by the AWS layer, the log layer and the UI.
-
-Screens never read raw boto3 dictionaries: the AWS layer turns responses into these.
-Everything here is plain data (frozen dataclasses), safe to pass between threads.
-"""
+"""CloudFormation stacks, their resources, outputs, parameters, events and template."""
 
 from __future__ import annotations
 
@@ -12,32 +8,6 @@ from enum import Enum
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who we are talking to AWS as, resolved once per session."""
-
-    account: str
-    arn: str
-    user_id: str = ""
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where to connect: profile, region, endpoint, and whether this is the demo world."""
-
-    profile: str | None = None
-    region: str | None = None
-    endpoint_url: str | None = None
-    demo: bool = False
-
-    @property
-    def label(self) -> str:
-        """What the header shows in place of the profile."""
-        if self.demo:
-            return "demo"
-        return self.profile or "default"
 
 
 class StatusFamily(str, Enum):
@@ -166,19 +136,3 @@ class Page(Generic[T]):
 class StackTemplate:
     body: str
     language: str  # "json" or "yaml"
-
-
-@dataclass(frozen=True, slots=True)
-class LogEvent:
-    """One CloudWatch Logs event, as FilterLogEvents returns it (times in epoch milliseconds).
-
-    Live Tail events carry no eventId; the tail engine gives them a stable synthetic one.
-    Slotted: the log buffer holds up to hundreds of thousands of these.
-    """
-
-    timestamp: int
-    ingestion_time: int
-    log_group: str
-    log_stream: str
-    event_id: str
-    message: str
