@@ -10,8 +10,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from stackview.aws.errors import describe
 from stackview.aws.session import AwsSession
 from stackview.models import Identity
+from stackview.navigation import Jump, JumpError, parse
+from stackview.widgets.palette import NavigationProvider
 from stackview.widgets.styles import variable_defaults
 
 
@@ -25,7 +28,9 @@ class StackviewApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
+        Binding("colon", "jump_prompt", "Jump", id="app.jump"),
     ]
+    COMMANDS = App.COMMANDS | {NavigationProvider}
 
     identity: reactive[Identity | None] = reactive(None)
 
@@ -41,6 +46,8 @@ class StackviewApp(App[int]):
         self.read_only = read_only
         #: Injectable so snapshot tests render the same relative times on every run.
         self.clock = clock
+        #: Names for `:` and the palette, filled by the screens' workers (never fetched on demand).
+        self.catalog: dict[str, list[str]] = {"stacks": [], "functions": []}
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return variable_defaults(self.current_theme.to_color_system().generate())
@@ -69,6 +76,93 @@ class StackviewApp(App[int]):
 
     def notify_error(self, message: str) -> None:
         self.notify(message, severity="error", markup=False, timeout=8)
+
+    # -- `:` and the palette ----------------------------------------------------------------------
+    def jump_names(self) -> dict[str, list[str]]:
+        return {
+            "stacks": self.catalog["stacks"],
+            "functions": self.catalog["functions"],
+            "regions": self.session.available_regions(),
+            "profiles": self.session.available_profiles(),
+            "themes": sorted(self.available_themes),
+        }
+
+    def action_jump_prompt(self) -> None:
+        from stackview.widgets.jump_bar import JumpScreen
+
+        def done(command: str | None) -> None:
+            if command and command.strip(": "):
+                self.jump(command)
+
+        self.push_screen(JumpScreen(self.jump_names), done)
+
+    def jump(self, command: str) -> None:
+        """Carry out a `:` command (also what palette entries call)."""
+        try:
+            target = parse(command, **self.jump_names())
+        except JumpError as exc:
+            self.notify_error(str(exc))
+            return
+        self.go(target)
+
+    def go(self, jump: Jump) -> None:
+        from stackview.screens.stack import StackScreen
+
+        if jump.kind == "quit":
+            self.exit()
+        elif jump.kind == "stacks":
+            self._pop_to_root()
+        elif jump.kind == "stack":
+            self._pop_to_root()
+            self.push_screen(StackScreen(jump.target, jump.target))
+        elif jump.kind == "theme":
+            self.theme = jump.target
+        elif jump.kind in ("region", "profile"):
+            self.switch_target(**{jump.kind: jump.target})
+        else:
+            opener = getattr(self, f"open_{jump.kind}", None)
+            if opener is None:
+                self.notify_error(f":{jump.kind} is not available yet in this view")
+            else:
+                opener(jump.target)
+
+    def _pop_to_root(self) -> None:
+        while len(self.screen_stack) > 2:  # the default screen and the stacks screen stay
+            self.pop_screen()
+
+    def switch_target(self, *, region: str | None = None, profile: str | None = None) -> None:
+        """Point stackview at another region or profile; checked in a worker before switching."""
+        target = self.session.target
+        if target.demo and profile:
+            self.notify_error("the demo world has no profiles")
+            return
+        new_target = type(target)(
+            profile=profile if profile is not None else target.profile,
+            region=region if region is not None else self.session.region,
+            endpoint_url=target.endpoint_url,
+            demo=target.demo,
+        )
+        self.notify(f"switching to {new_target.label} / {new_target.region} ...", timeout=3, markup=False)
+        self.run_worker(lambda: self._check_and_switch(new_target), thread=True, exit_on_error=False)
+
+    def _check_and_switch(self, target) -> None:
+        try:
+            session = self.session.with_target(target)
+            identity = session.identity()
+        except Exception as exc:  # noqa: BLE001 - reported; the current session stays
+            self.call_from_thread(self.notify_error, describe(exc, profile=target.profile).one_line())
+            return
+        self.call_from_thread(self._switched, session, identity)
+
+    def _switched(self, session: AwsSession, identity: Identity) -> None:
+        from stackview.screens.stacks import StacksScreen
+
+        self.session = session
+        self.catalog = {"stacks": [], "functions": []}
+        self.identity = identity
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(StacksScreen())
 
 
 def create_app(

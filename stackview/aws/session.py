@@ -118,6 +118,10 @@ class AwsSession:
     def available_profiles(self) -> list[str]:
         return list(self._boto.available_profiles)
 
+    def available_regions(self) -> list[str]:
+        """Regions where CloudFormation exists (from botocore's bundled data: no call)."""
+        return self._boto.get_available_regions("cloudformation")
+
     def with_target(self, target: Target) -> AwsSession:
         """A new session for another profile or region (used by `:region` and `:profile`)."""
         return AwsSession(target, credentials=self._credentials)

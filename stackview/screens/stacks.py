@@ -55,6 +55,7 @@ class StacksPanel(DataPanel):
                 )
             )
         self.query_one(RecordTable).set_records(records)
+        self.app.catalog["stacks"] = [stack.name for stack in stacks]
         note = self.query_one("#stacks-empty", Static)
         note.update(f"No stacks in {self.app.session.region}." if not stacks else "")
         note.display = not stacks
