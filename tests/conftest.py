@@ -1,0 +1,60 @@
+"""Shared fixtures: one demo world per test session (per xdist worker), and sessions on it.
+
+The demo server is a child process on a free loopback port, started on first use and stopped at
+the end of the session; under pytest-xdist every worker starts its own, so tests never share
+state across processes. Live traffic is off, so what a test sees is what the seed and the test
+itself put there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION, DemoServer
+
+
+@dataclass(frozen=True)
+class DemoEndpoint:
+    endpoint: str
+    region: str
+    credentials: tuple[str, str]
+    pid: int | None
+
+    def client(self, service: str, **config: object):
+        """A plain boto3 client on the demo world, without retries (tests count calls)."""
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=self.region,
+            aws_access_key_id=self.credentials[0],
+            aws_secret_access_key=self.credentials[1],
+            config=Config(retries={"total_max_attempts": 1}, **config),
+        )
+
+
+@pytest.fixture(scope="session")
+def demo_endpoint() -> Iterator[DemoEndpoint]:
+    # Until the seeded world exists in this checkout, run the empty one (same infrastructure).
+    seeded = importlib.util.find_spec("stackview.demo.seed") is not None
+    server = DemoServer(traffic=False, empty=not seeded)
+    endpoint = server.start()
+    try:
+        yield DemoEndpoint(endpoint, DEMO_REGION, DEMO_CREDENTIALS, server.pid)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def demo_session(demo_endpoint: DemoEndpoint):
+    from stackview.aws.session import AwsSession
+    from stackview.models import Target
+
+    target = Target(region=demo_endpoint.region, endpoint_url=demo_endpoint.endpoint, demo=True)
+    return AwsSession(target, credentials=demo_endpoint.credentials)
