@@ -1,0 +1,126 @@
+"""CloudWatch Logs calls used by the tail engine: FilterLogEvents pages, Live Tail, group ARNs.
+
+The tail engine paces its own requests (one budget shared by every followed group, backoff on
+throttling), so its clients are made with `max_attempts=1`: botocore's retries would spend the
+account's ~5 requests/s quota behind the budget's back.
+
+Pages come from botocore's paginator, one request per `next()`, so the caller can take a budget
+slot before each page and resume from the last token after an error (`resume_token()` turns a
+raw `nextToken` into the form the paginator's `StartingToken` expects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.paginate import TokenEncoder
+
+from stackview.aws.session import AwsSession
+from stackview.models import LogEvent
+
+MAX_PAGE_EVENTS = 10_000  # FilterLogEvents' own ceiling (also bounded by 1 MB per page)
+LIVE_TAIL_READ_TIMEOUT = 60  # Live Tail sends an update every second while the session lives
+
+
+def logs_client(session: AwsSession) -> Any:
+    """The client for FilterLogEvents and DescribeLogGroups: no botocore retries."""
+    return session.client("logs", max_attempts=1)
+
+
+def live_tail_client(session: AwsSession) -> Any:
+    """The client for StartLiveTail. boto3 puts a `streaming-` host prefix on this call, which
+    a local endpoint (the demo world, moto) cannot answer: turn it off when an endpoint is set."""
+    return session.client(
+        "logs",
+        max_attempts=1,
+        read_timeout=LIVE_TAIL_READ_TIMEOUT,
+        inject_host_prefix=session.endpoint_url is None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    """One FilterLogEvents answer: its events (maybe none) and the token of the next page."""
+
+    events: list[LogEvent]
+    next_token: str | None
+
+
+def resume_token(next_token: str) -> str:
+    """A service `nextToken` in the encoding the paginator's `StartingToken` reads."""
+    return TokenEncoder().encode({"nextToken": next_token})
+
+
+def to_events(log_group: str, raw_events: Iterable[dict[str, Any]]) -> list[LogEvent]:
+    """FilterLogEvents dictionaries -> LogEvents (a hot loop: up to 10,000 per page)."""
+    make = LogEvent
+    return [
+        make(
+            raw.get("timestamp", 0),
+            raw.get("ingestionTime", 0),
+            log_group,
+            raw.get("logStreamName", ""),
+            raw.get("eventId", ""),
+            raw.get("message", ""),
+        )
+        for raw in raw_events
+    ]
+
+
+def filter_pages(
+    client: Any,
+    log_group: str,
+    *,
+    start_ms: int,
+    end_ms: int | None = None,
+    pattern: str = "",
+    next_token: str | None = None,
+    limit: int = MAX_PAGE_EVENTS,
+) -> Iterator[LogPage]:
+    """FilterLogEvents pages from `start_ms`, each `next()` being one request.
+
+    `interleaved=True` is ignored by AWS (its results are always in timestamp order) but makes
+    emulators that concatenate streams (moto) sort them the same way.
+    """
+    kwargs: dict[str, Any] = {
+        "logGroupName": log_group,
+        "startTime": max(0, start_ms),
+        "interleaved": True,
+        "PaginationConfig": {"PageSize": limit},
+    }
+    if end_ms is not None:
+        kwargs["endTime"] = end_ms
+    if pattern:
+        kwargs["filterPattern"] = pattern
+    if next_token:
+        kwargs["PaginationConfig"]["StartingToken"] = resume_token(next_token)
+    for page in client.get_paginator("filter_log_events").paginate(**kwargs):
+        yield LogPage(to_events(log_group, page.get("events", ())), page.get("nextToken") or None)
+
+
+def start_live_tail(client: Any, group_arns: list[str], pattern: str = "") -> Any:
+    """Open a Live Tail session; returns the event stream (iterate it, `close()` to end it)."""
+    kwargs: dict[str, Any] = {"logGroupIdentifiers": list(group_arns)}
+    if pattern:
+        kwargs["logEventFilterPattern"] = pattern
+    return client.start_live_tail(**kwargs)["responseStream"]
+
+
+def log_group_arns(session: AwsSession, names: Iterable[str]) -> dict[str, str]:
+    """ARNs (without the trailing `:*`) of the named groups that exist; missing ones are left out.
+
+    Live Tail wants ARNs, FilterLogEvents names. DescribeLogGroups by prefix, exact match kept.
+    """
+    paginator = logs_client(session).get_paginator("describe_log_groups")
+    found: dict[str, str] = {}
+    for name in dict.fromkeys(names):
+        for page in paginator.paginate(logGroupNamePrefix=name):
+            for group in page.get("logGroups", []):
+                if group.get("logGroupName") != name:
+                    continue
+                arn = group.get("logGroupArn") or str(group.get("arn", "")).removesuffix(":*")
+                if arn:
+                    found[name] = arn
+    return found
