@@ -160,7 +160,8 @@ class ExecutionEnvironment:
         """Spawn the process and wait for init (raises nothing: init errors are recorded)."""
         started = time.monotonic()
         self._process = subprocess.Popen(
-            [sys.executable, str(BOOTSTRAP)],
+            # -P: the bootstrap's own directory (stackview/demo) must not shadow handler imports.
+            [sys.executable, "-P", str(BOOTSTRAP)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

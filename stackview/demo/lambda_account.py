@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from stackview.demo.http import ApiError, Response, json_headers
+from stackview.demo.api_errors import ApiError, Response, json_headers
 from stackview.demo.runner import ACCOUNT_CONCURRENCY
 from stackview.demo.targets import lambda_backend, split_name
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 
 from stackview.demo import lambda_account, metrics
 from stackview.demo.async_invoke import AsyncInvoker
-from stackview.demo.http import REASONS, ApiError, Response, json_headers
+from stackview.demo.api_errors import REASONS, ApiError, Response, json_headers
 from stackview.demo.runner import Runner, Throttled
 from stackview.demo.targets import resolve
 

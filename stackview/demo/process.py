@@ -86,8 +86,13 @@ class DemoServer:
             threading.Thread(target=self._read_stdout, daemon=True, name="demo-stdout").start()
             threading.Thread(target=self._read_stderr, daemon=True, name="demo-stderr").start()
             atexit.register(self.stop)
-        if not self._ready.wait(self.startup_timeout) or self.endpoint is None:
-            code = self._process.poll()
+        ready = self._ready.wait(self.startup_timeout)
+        if self.endpoint is None:
+            process = self._process
+            try:  # stdout closed: the child is exiting; wait for its status
+                code = process.wait(timeout=5 if ready else 0.1) if process else None
+            except subprocess.TimeoutExpired:
+                code = None
             self.stop()
             if code is None:
                 raise DemoServerError(f"the demo server was not ready after {self.startup_timeout:.0f} s"

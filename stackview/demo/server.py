@@ -13,6 +13,7 @@ import argparse
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -86,8 +87,13 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     stop = stop or threading.Event()
     backends.apply()
     holder = _App()
-    server = make_server(host, port, holder, threaded=True, request_handler=QuietHandler)
-    endpoint = f"http://{host}:{server.server_port}"
+    # Bind here so that a taken port is an OSError for the caller (werkzeug would print and
+    # call sys.exit when it binds itself).
+    listening = socket.create_server((host, port), reuse_port=False)
+    server = make_server(host, port, holder, threaded=True, request_handler=QuietHandler,
+                         fd=listening.fileno())
+    listening.close()  # werkzeug holds its own duplicate of the descriptor
+    endpoint = f"http://{host}:{server.socket.getsockname()[1]}"
     runner = Runner(endpoint, DEMO_CREDENTIALS)
     invoker = AsyncInvoker(runner)
     triggers.install(runner, invoker)
@@ -180,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
               history_events=args.history_events, announce=announce, stop=stop)
     except KeyboardInterrupt:
         pass
-    except Exception:  # noqa: BLE001 - the parent shows our last stderr lines
+    except OSError as exc:  # the port is taken, or not ours to use
+        print(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        code = 1
+    except BaseException:  # noqa: BLE001 - the parent shows our last stderr lines
         logging.getLogger(__name__).exception("the demo server failed")
         code = 1
     sys.stdout.flush()
