@@ -66,5 +66,6 @@ def run(args: argparse.Namespace) -> int:
         print("\nstackview: demo world stopped", file=sys.stderr)
         return 0
     except OSError as exc:  # the port is taken, or not ours to use
-        raise CliError(f"the demo world could not listen on port {args.port}: {exc.strerror or exc}") from None
+        reason = exc.strerror or exc
+        raise CliError(f"the demo world could not listen on port {args.port}: {reason}") from None
     return 0

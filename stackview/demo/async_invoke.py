@@ -141,7 +141,8 @@ class AsyncInvoker:
         if on.get("Destination"):
             self._send_record(on["Destination"], _invocation_record(event, result, success))
         if not success:
-            dead_letter = (getattr(event.target.function, "dead_letter_config", None) or {}).get("TargetArn")
+            config = getattr(event.target.function, "dead_letter_config", None) or {}
+            dead_letter = config.get("TargetArn")
             if dead_letter:
                 self._send_dead_letter(dead_letter, event)
 
@@ -160,10 +161,10 @@ class AsyncInvoker:
             self.submit(target, json.dumps(record), request_id=str(uuid.uuid4()))
         elif service == "events":
             bus = arn.split(":")[5].split("/", 1)[-1]
+            outcome = "Success" if record["requestContext"]["condition"] == "Success" else "Failure"
             self._client("events", arn.split(":")[3]).put_events(Entries=[{
                 "Source": "lambda", "EventBusName": bus, "Detail": json.dumps(record),
-                "DetailType": "Lambda Function Invocation Result - "
-                              + ("Success" if record["requestContext"]["condition"] == "Success" else "Failure"),
+                "DetailType": f"Lambda Function Invocation Result - {outcome}",
             }])
         else:
             self._send(arn, json.dumps(record), {})
@@ -206,7 +207,7 @@ def _invocation_record(event: Event, result: Result | None, success: bool) -> di
         response_payload = result.payload.decode(errors="replace") if result else None
     return {
         "version": "1.0",
-        "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
         "requestContext": {
             "requestId": event.request_id,
             "functionArn": event.target.invoked_arn,

@@ -54,28 +54,33 @@ def _patch_lambda_function() -> None:
     def logs_backend(self: Any) -> Any:
         return logs_backends[self.account_id][self.region]
 
-    LambdaFunction.logs_backend = property(logs_backend, lambda self, value: None)  # type: ignore[assignment]
+    ignore = lambda self, value: None  # noqa: E731 - moto's __init__ assigns it; keep nothing
+    LambdaFunction.logs_backend = property(logs_backend, ignore)  # type: ignore[assignment]
 
     original_init = LambdaFunction.__init__
     original_update = LambdaFunction.update_configuration
     original_configuration = LambdaFunction.get_configuration
-    original_from_cfn = LambdaFunction.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+    original_from_cfn = LambdaFunction.create_from_cloudformation_json.__func__  # type: ignore
 
-    def __init__(self: Any, account_id: str, spec: dict[str, Any], region: str, version: Any = 1) -> None:
+
+    def __init__(self: Any, account_id: str, spec: dict[str, Any], region: str,
+                 version: Any = 1) -> None:
         original_init(self, account_id, spec, region, version)
         self.logging_config = _merge_logging(self, None, spec.get("LoggingConfig"))
         self.dead_letter_config = spec.get("DeadLetterConfig") or None
 
     def update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
         if "LoggingConfig" in config_updates:
-            self.logging_config = _merge_logging(self, self.logging_config, config_updates["LoggingConfig"])
+            update = config_updates["LoggingConfig"]
+            self.logging_config = _merge_logging(self, self.logging_config, update)
         if "DeadLetterConfig" in config_updates:
             self.dead_letter_config = config_updates["DeadLetterConfig"] or None
         return original_update(self, config_updates)
 
     def get_configuration(self: Any, on_create: bool = False) -> dict[str, Any]:
         config = original_configuration(self, on_create)
-        config["LoggingConfig"] = dict(getattr(self, "logging_config", None) or _default_logging(self))
+        logging_config = getattr(self, "logging_config", None) or _default_logging(self)
+        config["LoggingConfig"] = dict(logging_config)
         dead_letter = getattr(self, "dead_letter_config", None)
         if dead_letter and dead_letter.get("TargetArn"):
             config["DeadLetterConfig"] = dict(dead_letter)
@@ -83,7 +88,8 @@ def _patch_lambda_function() -> None:
 
     def create_from_cloudformation_json(cls: Any, resource_name: str, cloudformation_json: dict[str, Any],
                                         account_id: str, region_name: str, **kwargs: Any) -> Any:
-        fn = original_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        fn = original_from_cfn(cls, resource_name, cloudformation_json, account_id, region_name,
+                               **kwargs)
         properties = cloudformation_json.get("Properties", {})
         extras = {k: properties[k] for k in _CFN_EXTRA_PROPERTIES if k in properties}
         if extras:
@@ -98,10 +104,12 @@ def _patch_lambda_function() -> None:
     LambdaFunction.__init__ = __init__  # type: ignore[method-assign]
     LambdaFunction.update_configuration = update_configuration  # type: ignore[method-assign]
     LambdaFunction.get_configuration = get_configuration  # type: ignore[method-assign]
-    LambdaFunction.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[assignment]
+    LambdaFunction.create_from_cloudformation_json = classmethod(  # type: ignore[assignment]
+        create_from_cloudformation_json)
 
 
-def _merge_logging(fn: Any, current: dict[str, Any] | None, update: dict[str, Any] | None) -> dict[str, Any]:
+def _merge_logging(fn: Any, current: dict[str, Any] | None,
+                   update: dict[str, Any] | None) -> dict[str, Any]:
     """LoggingConfig as Lambda keeps it: levels only exist with the JSON format."""
     merged = dict(current or _default_logging(fn))
     merged.update({k: v for k, v in (update or {}).items() if v is not None})
@@ -159,9 +167,10 @@ def _patch_filter_log_events() -> None:
     def filter_log_events(self: Any, log_group_name: str, log_stream_names: list[str] | None,
                           start_time: int | None, end_time: int | None, limit: int | None,
                           next_token: str | None, filter_pattern: str | None,
-                          interleaved: bool) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
+                          interleaved: bool) -> tuple[list[dict[str, Any]], str | None, list[Any]]:
         limit = min(int(limit or MAX_PAGE_EVENTS), MAX_PAGE_EVENTS)
-        streams = [s for name, s in list(self.streams.items()) if not log_stream_names or name in log_stream_names]
+        streams = [s for name, s in list(self.streams.items())
+                   if not log_stream_names or name in log_stream_names]
         matcher = EventMessageFilter(filter_pattern or "")
         after = _decode_token(next_token) if next_token else None
         if next_token and after is None:
@@ -194,7 +203,8 @@ def _patch_filter_log_events() -> None:
         else:
             last_key = None  # scanned to the end: no next page
         token = _encode_token(last_key) if last_key and index + 1 < len(candidates) else None
-        searched = [{"logStreamName": s.log_stream_name, "searchedCompletely": token is None} for s in streams]
+        searched = [{"logStreamName": s.log_stream_name, "searchedCompletely": token is None}
+                    for s in streams]
         return page, token, searched
 
     LogGroup.filter_log_events = filter_log_events  # type: ignore[method-assign]

@@ -147,12 +147,17 @@ def _presented(path_text: str) -> str:
     return path_text.replace(root, PRESENTED_TASK_ROOT) if root else path_text
 
 
+def _is_import_machinery(filename: str) -> bool:
+    return filename.startswith("<frozen importlib") or filename.endswith(
+        os.path.join("importlib", "__init__.py"))
+
+
 def _stack(tb: Any) -> list[str]:
     """Stack frames as AWS's runtime reports them (`  File "...", line N, in f\\n    code\\n`),
     without this bootstrap's own frames."""
     lines = []
     for frame in traceback.extract_tb(tb):
-        if frame.filename == __file__:
+        if frame.filename == __file__ or _is_import_machinery(frame.filename):
             continue
         text = f'  File "{_presented(frame.filename)}", line {frame.lineno}, in {frame.name}\n'
         if frame.line:
@@ -184,9 +189,9 @@ def error_record(body: dict[str, Any], json_format: bool) -> str:
                 "requestId": body.get("requestId", ""),
             }
         )
-    text = f"[ERROR] {body['errorType']}: {body['errorMessage']}"
+    text = f"[ERROR] {body['errorType']}: {body['errorMessage']}\nTraceback (most recent call last):"
     if body["stackTrace"]:
-        text += "\nTraceback (most recent call last):\n" + "".join(body["stackTrace"]).rstrip()
+        text += "\n" + "".join(body["stackTrace"]).rstrip()
     return text + "\n"
 
 
@@ -277,8 +282,8 @@ def main() -> None:
     try:
         handler = load_handler(os.environ["_HANDLER"])
     except RuntimeInitError as exc:
-        body = error_body(exc.cause or exc, exc.error_type)
-        body["errorMessage"] = str(exc)
+        body = error_body(exc, exc.error_type)
+        body["stackTrace"] = []  # AWS shows the runtime's own failures without frames
         stdout.flush()
         channel.send({"t": "init_error", "error": body, "record": error_record(body, json_format)})
         return

@@ -42,15 +42,17 @@ class CodeCache:
         self._lock = threading.Lock()
 
     def directory(self, kind: str, sha: str, zip_bytes: bytes) -> Path:
-        target = self.root / kind / (sha or uuid.uuid4().hex)
+        target = self.root / kind / (sha or "empty")
         with self._lock:
             if not target.exists():
                 partial = target.with_name(target.name + ".partial")
                 shutil.rmtree(partial, ignore_errors=True)
                 partial.mkdir(parents=True)
-                if zip_bytes:
+                try:
                     with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
                         archive.extractall(partial)
+                except zipfile.BadZipFile:
+                    pass  # no code: the handler import fails as Runtime.ImportModuleError
                 partial.rename(target)
         return target
 
@@ -156,7 +158,7 @@ class ExecutionEnvironment:
         )
         return env
 
-    def start(self, on_log: Any = None) -> None:
+    def start(self) -> None:
         """Spawn the process and wait for init (raises nothing: init errors are recorded)."""
         started = time.monotonic()
         self._process = subprocess.Popen(
@@ -238,7 +240,7 @@ class ExecutionEnvironment:
             "deadline": deadline_ms,
             "arn": invoked_arn,
             "cc": client_context,
-            "trace": f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0",
+            "trace": _trace_header(),
         }
         started = time.monotonic()
         try:
@@ -301,6 +303,12 @@ class ExecutionEnvironment:
         assert process is not None and process.stderr is not None
         for raw in process.stderr:
             self.stream.write(int(time.time() * 1000), raw.decode("utf-8", errors="replace"))
+
+
+def _trace_header() -> str:
+    """An X-Ray trace header as Lambda passes it in _X_AMZN_TRACE_ID (not sampled)."""
+    return (f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};"
+            f"Parent={uuid.uuid4().hex[:16]};Sampled=0")
 
 
 def _exit_error(request_id: str) -> dict[str, Any]:

@@ -120,8 +120,8 @@ class ProvisionedConcurrency:
     @staticmethod
     def _validated(request: Any, backend: Any, latest: Any, name: str, qualifier: str) -> int:
         if qualifier == "$LATEST":
-            raise ApiError(400, "InvalidParameterValueException",
-                           "Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
+            raise ApiError(400, "InvalidParameterValueException", "Provisioned Concurrency Configs "
+                           "cannot be applied to unpublished function versions.")
         if qualifier.isdigit():
             backend.get_function(name, qualifier)  # raises ResourceNotFoundException
         else:
@@ -135,6 +135,6 @@ class ProvisionedConcurrency:
             raise ApiError(400, "InvalidParameterValueException",
                            "ProvisionedConcurrentExecutions must be a positive integer")
         if latest.reserved_concurrency is not None and requested > int(latest.reserved_concurrency):
-            raise ApiError(400, "InvalidParameterValueException",
-                           "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function")
+            raise ApiError(400, "InvalidParameterValueException", "Requested Provisioned Concurrency "
+                           "should not be greater than the reservedConcurrentExecution for function")
         return requested

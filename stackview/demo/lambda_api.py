@@ -39,7 +39,8 @@ class Request:
         self.method = environ.get("REQUEST_METHOD", "GET")
         self.path = environ.get("PATH_INFO", "")
         self.query = _parse_query(environ.get("QUERY_STRING", ""))
-        self.headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        self.headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items()
+                        if k.startswith("HTTP_")}
         length = int(environ.get("CONTENT_LENGTH") or 0)
         self.body = environ["wsgi.input"].read(length) if length else b""
         match = _CREDENTIAL.search(self.headers.get("authorization", ""))
@@ -112,13 +113,15 @@ class LambdaApi:
     def invoke(self, request: Request, function: str, request_id: str) -> Response:
         invocation_type = request.headers.get("x-amz-invocation-type", "RequestResponse")
         if invocation_type not in ("RequestResponse", "Event", "DryRun"):
-            raise ApiError(400, "InvalidParameterValueException", f"Unsupported invocation type {invocation_type}")
+            raise ApiError(400, "InvalidParameterValueException",
+                           f"Unsupported invocation type {invocation_type}")
         limit = MAX_ASYNC_REQUEST if invocation_type == "Event" else MAX_SYNC_REQUEST
         if len(request.body) > limit:
             raise ApiError(413, "RequestTooLargeException",
                            f"Request must be smaller than {limit} bytes for the InvokeFunction operation")
         payload = _checked_payload(request.body)
-        target = resolve(request.account, request.region, function, request.query.get("Qualifier"), self.rng)
+        qualifier = request.query.get("Qualifier")
+        target = resolve(request.account, request.region, function, qualifier, self.rng)
         headers = json_headers(request_id)
         if invocation_type == "DryRun":
             return 204, headers, b""
@@ -144,8 +147,8 @@ class LambdaApi:
     def invoke_async(self, request: Request, function: str, request_id: str) -> Response:
         """The deprecated InvokeAsync call: same queue as InvocationType=Event."""
         if len(request.body) > MAX_ASYNC_REQUEST:
-            raise ApiError(413, "RequestTooLargeException",
-                           f"Request must be smaller than {MAX_ASYNC_REQUEST} bytes for the InvokeFunction operation")
+            raise ApiError(413, "RequestTooLargeException", f"Request must be smaller than "
+                           f"{MAX_ASYNC_REQUEST} bytes for the InvokeFunction operation")
         payload = _checked_payload(request.body)
         target = resolve(request.account, request.region, function, None, self.rng)
         self.invoker.submit(target, payload, request_id)
@@ -172,4 +175,5 @@ def _client_context(header: str | None) -> Any:
     try:
         return json.loads(base64.b64decode(header))
     except ValueError:
-        raise ApiError(400, "InvalidRequestContentException", "Client context must be base64-encoded JSON") from None
+        raise ApiError(400, "InvalidRequestContentException",
+                       "Client context must be base64-encoded JSON") from None

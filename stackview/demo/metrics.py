@@ -23,6 +23,16 @@ def _backend(account: str, region: str) -> Any:
     return cloudwatch_backends[account][region]
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _datum(name: str, value: float, unit: str, dimensions: list[dict[str, str]],
+           when: datetime) -> dict[str, Any]:
+    return {"MetricName": name, "Value": value, "Unit": unit, "Dimensions": dimensions,
+            "Timestamp": when}
+
+
 def _dimension_sets(function_name: str, resource: str | None) -> list[list[dict[str, str]]]:
     sets = [[{"Name": "FunctionName", "Value": function_name}]]
     if resource:
@@ -47,26 +57,24 @@ def record_invocation(
     account_concurrent: int,
 ) -> None:
     """One finished invocation (success, error or timeout)."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = _now()
     data: list[dict[str, Any]] = []
     for dims in _dimension_sets(function_name, resource):
         data += [
-            {"MetricName": "Invocations", "Value": 1.0, "Unit": "Count", "Dimensions": dims, "Timestamp": now},
-            {"MetricName": "Errors", "Value": 1.0 if error else 0.0, "Unit": "Count", "Dimensions": dims, "Timestamp": now},
-            {"MetricName": "Duration", "Value": round(duration_ms, 2), "Unit": "Milliseconds", "Dimensions": dims, "Timestamp": now},
-            {"MetricName": "ConcurrentExecutions", "Value": float(concurrent), "Unit": "Count", "Dimensions": dims, "Timestamp": now},
+            _datum("Invocations", 1.0, "Count", dims, now),
+            _datum("Errors", 1.0 if error else 0.0, "Count", dims, now),
+            _datum("Duration", round(duration_ms, 2), "Milliseconds", dims, now),
+            _datum("ConcurrentExecutions", float(concurrent), "Count", dims, now),
         ]
-    data.append({"MetricName": "ConcurrentExecutions", "Value": float(account_concurrent), "Unit": "Count", "Timestamp": now})
+    data.append(_datum("ConcurrentExecutions", float(account_concurrent), "Count", [], now))
     with _lock:
         _backend(account, region).put_metric_data(NAMESPACE, data)
 
 
 def record_throttle(account: str, region: str, function_name: str, resource: str | None) -> None:
     """One throttled invocation: Lambda counts it in Throttles, not in Invocations."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    data = [
-        {"MetricName": "Throttles", "Value": 1.0, "Unit": "Count", "Dimensions": dims, "Timestamp": now}
-        for dims in _dimension_sets(function_name, resource)
-    ]
+    now = _now()
+    data = [_datum("Throttles", 1.0, "Count", dims, now)
+            for dims in _dimension_sets(function_name, resource)]
     with _lock:
         _backend(account, region).put_metric_data(NAMESPACE, data)

@@ -19,8 +19,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 #: The runtime version Lambda reports in INIT_START (the interpreter really running handlers).
-RUNTIME_VERSION = f"python:{sys.version_info.major}.{sys.version_info.minor}.v{sys.version_info.micro}"
-RUNTIME_VERSION_ARN = "arn:aws:lambda:{region}::runtime:" + hashlib.sha256(RUNTIME_VERSION.encode()).hexdigest()
+RUNTIME_VERSION = "python:{0.major}.{0.minor}.v{0.micro}".format(sys.version_info)
+RUNTIME_VERSION_ARN = ("arn:aws:lambda:{region}::runtime:"
+                       + hashlib.sha256(RUNTIME_VERSION.encode()).hexdigest())
 #: Tail returns at most this many bytes of the invocation's log.
 TAIL_BYTES = 4096
 
@@ -193,7 +194,8 @@ class LogStream:
             return
         with _write_lock:
             self._ensure()
-            self._backend.put_log_events(self.group, self.name, [{"timestamp": ts_ms, "message": message}])
+            event = {"timestamp": ts_ms, "message": message}
+            self._backend.put_log_events(self.group, self.name, [event])
             if self._capture is not None:
                 self._capture.append(message if message.endswith("\n") else message + "\n")
 

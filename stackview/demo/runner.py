@@ -143,7 +143,8 @@ class Runner:
             version = backend.layers_versions_by_arn(layer["Arn"])
             if version is not None:
                 root = self.code.directory("layer", version.code_sha_256, version.code_bytes)
-                layer_dirs += [root / "python", root / "python" / "lib" / f"python3.{_minor()}" / "site-packages"]
+                site = root / "python" / "lib" / f"python3.{sys.version_info.minor}" / "site-packages"
+                layer_dirs += [root / "python", site]
         spec = Spec(
             function_name=fn.function_name,
             version=target.executed_version,
@@ -185,8 +186,9 @@ class Runner:
         now_ms = int(time.time() * 1000)
         env.stream.write(now_ms, fmt.init_start(now_ms, spec.function_name, spec.version, spec.region))
         if not str(target.function.run_time or "python").startswith("python"):
+            message = f"The demo world runs Python handlers only, not {target.function.run_time}"
             env.init_error = {"errorType": "Runtime.InvalidRuntime", "stackTrace": [],
-                              "errorMessage": f"The demo world runs Python handlers only, not {target.function.run_time}"}
+                              "errorMessage": message}
             env.init_ms = 0.0
         else:
             env.start()
@@ -224,7 +226,8 @@ class Runner:
         while not self._closed.wait(2.0):
             cutoff = time.monotonic() - self.idle_seconds
             with self._lock:
-                retired = [env for pool in self._idle.values() for env in pool if env.last_used < cutoff]
+                retired = [env for pool in self._idle.values() for env in pool
+                           if env.last_used < cutoff]
                 for pool in self._idle.values():
                     pool[:] = [env for env in pool if env.last_used >= cutoff]
             for env in retired:
@@ -288,10 +291,9 @@ class Runner:
             result.payload = json.dumps(outcome.error).encode()
         elif len(result.payload) > MAX_RESPONSE_BYTES:
             status, error_type = "error", "Function.ResponseSizeTooLarge"
-            result.payload = json.dumps({
-                "errorMessage": f"Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes).",
-                "errorType": error_type,
-            }).encode()
+            message = ("Response payload size exceeded maximum allowed payload size "
+                       f"({MAX_RESPONSE_BYTES} bytes).")
+            result.payload = json.dumps({"errorMessage": message, "errorType": error_type}).encode()
         if status != "success":
             result.function_error = "Unhandled"
         result.status, result.error_type = status, error_type
@@ -315,6 +317,3 @@ def _init_report(env: ExecutionEnvironment, fmt: PlatformFormat) -> str | None:
 def _now() -> int:
     return int(time.time() * 1000)
 
-
-def _minor() -> int:
-    return sys.version_info.minor

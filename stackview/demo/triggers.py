@@ -74,7 +74,8 @@ def install(runner: Runner, invoker: AsyncInvoker) -> None:
             result = runner.invoke(target, payload)
         except Throttled as throttle:
             response_headers["x-amz-function-error"] = "Unhandled"
-            return json.dumps({"errorType": "TooManyRequestsException", "Reason": throttle.reason}).encode()
+            body = {"errorType": "TooManyRequestsException", "Reason": throttle.reason}
+            return json.dumps(body).encode()
         if result.function_error:
             response_headers["x-amz-function-error"] = result.function_error
         return result.payload

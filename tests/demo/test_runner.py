@@ -313,3 +313,33 @@ def test_invocations_write_lambda_metrics(clients):
         return sum(point["Sum"] for point in stats["Datapoints"])
 
     assert (total("Invocations"), total("Errors"), total("Throttles")) == (2, 1, 1)
+
+
+def test_s3_notification_invokes_asynchronously(clients, demo_endpoint):
+    lam, logs = clients["lambda"], clients["logs"]
+    s3 = demo_endpoint.client("s3")
+    name = unique("runner-s3")
+    arn = create_function(lam, clients["iam"], name)["FunctionArn"]
+    bucket = unique("uploads")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_object(Bucket=bucket, Key="photo.jpg", Body=b"jpeg")
+    reports = wait_for(lambda: log_events(logs, f"/aws/lambda/{name}", "REPORT RequestId"))
+    assert len(reports) == 1
+    assert log_events(logs, f"/aws/lambda/{name}", "action echo")
+
+
+def test_init_error_is_an_unhandled_runtime_error(clients):
+    lam, logs = clients["lambda"], clients["logs"]
+    name = unique("runner-init-error")
+    create_function(lam, clients["iam"], name, Handler="missing.handler")
+    response, body = invoke(lam, name)
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert body["errorMessage"].startswith("Unable to import module 'missing'")
+    lines = [e["message"] for e in log_events(logs, f"/aws/lambda/{name}")]
+    assert any(line.startswith("[ERROR] Runtime.ImportModuleError: Unable to import module") for line in lines)
+    assert any(line.startswith("INIT_REPORT Init Duration:") and "Status: error" in line for line in lines)
+    report = next(line for line in lines if line.startswith("REPORT"))
+    assert "Error Type: Runtime.ImportModuleError" in report
