@@ -168,18 +168,23 @@ class Runner:
         return spec
 
     def _checkout(self, spec: Spec, target: Target, fmt: PlatformFormat) -> tuple[ExecutionEnvironment, bool]:
+        dead: list[ExecutionEnvironment] = []
+        warm: ExecutionEnvironment | None = None
         with self._lock:
             pool = self._idle.get(spec.fingerprint, [])
-            while pool:
-                env = pool.pop()
+            while pool and warm is None:
+                env = pool.pop()  # the most recently used first, as Lambda tends to
                 if env.alive:
+                    warm = env
                     self._busy.add(env)
-                    return env, False
-                env.kill()
-            stale = self._take_stale(spec)
-            evicted = self._take_lru_if_full()
-        for env in stale + evicted:
+                else:
+                    dead.append(env)
+            if warm is None:
+                dead += self._take_stale(spec) + self._take_lru_if_full()
+        for env in dead:
             env.kill()
+        if warm is not None:
+            return warm, False
         env = ExecutionEnvironment(spec, _logs_backend(target.account, target.region))
         with self._lock:
             self._busy.add(env)
