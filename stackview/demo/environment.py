@@ -116,6 +116,7 @@ class ExecutionEnvironment:
         self.created = time.monotonic()
         self.last_used = self.created
         self.invocations = 0
+        self.provisioned = False  # kept warm by a provisioned concurrency config
         self._process: subprocess.Popen[bytes] | None = None
         self._ready = threading.Event()
         self._call: _Call | None = None

@@ -3,12 +3,14 @@
 Figures follow AWS's defaults: 1,000 concurrent executions per Region, of which what functions
 reserve is subtracted from the unreserved pool; code storage 75 GB; package limits 50 MB zipped
 and 250 MB unzipped. Provisioned concurrency configs live here (per function and qualifier),
-become READY a moment after they are put, and count their executions as allocated.
+become READY a moment after they are put, and then really keep environments initialised (a
+couple per config; the rest are only counted), so invocations they serve have no cold start.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from dataclasses import dataclass
@@ -16,8 +18,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from stackview.demo.api_errors import ApiError, Response, json_headers
-from stackview.demo.runner import ACCOUNT_CONCURRENCY
-from stackview.demo.targets import lambda_backend, split_name
+from stackview.demo.runner import ACCOUNT_CONCURRENCY, Runner
+from stackview.demo.targets import lambda_backend, resolve, split_name
 
 TOTAL_CODE_SIZE = 80530636800
 CODE_SIZE_UNZIPPED = 262144000
@@ -61,9 +63,11 @@ class _Config:
     requested: int
     last_modified: str
     ready_at: float
+    version: str  # the version whose environments are kept warm
+    allocated: bool = False  # set once its environments are initialised
 
     def body(self, *, with_arn: bool) -> dict[str, Any]:
-        ready = time.monotonic() >= self.ready_at
+        ready = self.allocated and time.monotonic() >= self.ready_at
         body: dict[str, Any] = {
             "RequestedProvisionedConcurrentExecutions": self.requested,
             "AvailableProvisionedConcurrentExecutions": self.requested if ready else 0,
@@ -79,7 +83,8 @@ class _Config:
 class ProvisionedConcurrency:
     """Put/Get/Delete/ListProvisionedConcurrencyConfigs."""
 
-    def __init__(self) -> None:
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
         self._configs: dict[tuple[str, str, str, str], _Config] = {}
         self._lock = threading.Lock()
 
@@ -106,16 +111,35 @@ class ProvisionedConcurrency:
             return 200, headers, json.dumps(config.body(with_arn=False)).encode()
         if request.method == "DELETE":
             with self._lock:
-                self._configs.pop(key, None)
+                removed = self._configs.pop(key, None)
+            if removed is not None:
+                self.runner.release(request.account, request.region, name, removed.version)
             return 204, headers, b""
         if request.method != "PUT":
             raise ApiError(405, "InvalidParameterValueException", f"Unsupported method {request.method}")
         requested = self._validated(request, backend, latest, name, qualifier)
+        if qualifier.isdigit():
+            version = qualifier
+        else:
+            version = backend.get_alias(qualifier, name).function_version
         arn = latest.function_arn.split(":function:")[0] + f":function:{name}:{qualifier}"
-        config = _Config(arn, requested, _timestamp(), time.monotonic() + ALLOCATION_SECONDS)
+        config = _Config(arn, requested, _timestamp(), time.monotonic() + ALLOCATION_SECONDS, version)
         with self._lock:
+            previous = self._configs.get(key)
             self._configs[key] = config
+        if previous is not None:
+            self.runner.release(request.account, request.region, name, previous.version)
+        target = resolve(request.account, request.region, name, version, random.Random())
+        allocate = threading.Timer(ALLOCATION_SECONDS, self._allocate, args=(config, target))
+        allocate.daemon = True
+        allocate.start()
         return 202, headers, json.dumps(config.body(with_arn=False)).encode()
+
+    def _allocate(self, config: _Config, target: Any) -> None:
+        try:
+            self.runner.provision(target, config.requested)
+        finally:
+            config.allocated = True
 
     @staticmethod
     def _validated(request: Any, backend: Any, latest: Any, name: str, qualifier: str) -> int:

@@ -71,7 +71,7 @@ class LambdaApi:
         self.invoker = invoker
         self.default_region = default_region
         self.default_account = default_account
-        self.provisioned = lambda_account.ProvisionedConcurrency()
+        self.provisioned = lambda_account.ProvisionedConcurrency(runner)
         self.rng = random.Random()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

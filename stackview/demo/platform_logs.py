@@ -94,7 +94,8 @@ class PlatformFormat:
             return None
         return json.dumps({"time": iso_ms(ts_ms), "type": kind, "record": record})
 
-    def init_start(self, ts_ms: int, function_name: str, version: str, region: str) -> str | None:
+    def init_start(self, ts_ms: int, function_name: str, version: str, region: str,
+                   initialization: str = "on-demand") -> str | None:
         arn = RUNTIME_VERSION_ARN.format(region=region)
         if not self.settings.json_format:
             return f"INIT_START Runtime Version: {RUNTIME_VERSION}\tRuntime Version ARN: {arn}\n"
@@ -102,7 +103,7 @@ class PlatformFormat:
             "platform.initStart",
             ts_ms,
             {
-                "initializationType": "on-demand",
+                "initializationType": initialization,
                 "phase": "init",
                 "runtimeVersion": RUNTIME_VERSION,
                 "runtimeVersionArn": arn,

@@ -25,6 +25,8 @@ from stackview.demo.targets import Target, lambda_backend
 
 #: Lambda's default account concurrency quota (MOTO_LAMBDA_CONCURRENCY_QUOTA is set to match).
 ACCOUNT_CONCURRENCY = 1000
+#: Provisioned environments really started per config (the rest are only counted).
+MAX_PROVISIONED = 2
 #: Synchronous response payload limit; AWS quotes this exact figure in its error.
 MAX_RESPONSE_BYTES = 6291556
 
@@ -92,11 +94,6 @@ class Runner:
                 if self._inflight[key] <= 0:
                     del self._inflight[key]
 
-    def inflight(self, account: str, region: str, function_name: str | None = None) -> int:
-        with self._lock:
-            return sum(n for (a, r, f), n in self._inflight.items()
-                       if a == account and r == region and (function_name is None or f == function_name))
-
     def environments(self) -> list[ExecutionEnvironment]:
         with self._lock:
             return [env for pool in self._idle.values() for env in pool] + list(self._busy)
@@ -111,18 +108,16 @@ class Runner:
     # -- concurrency ------------------------------------------------------------------------
 
     def _acquire(self, target: Target) -> tuple[int, int]:
-        backend = lambda_backend(target.account, target.region)
-        reservations = {fn.function_name: fn.reserved_concurrency for fn in backend.list_functions()
-                        if fn.reserved_concurrency is not None}
+        reservations = _reservations(target)
         key = (target.account, target.region, target.name)
         with self._lock:
             mine = self._inflight[key]
             reserved = reservations.get(target.name)
             if reserved is not None:
-                if mine >= int(reserved):
+                if mine >= reserved:
                     raise Throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
             else:
-                pool = ACCOUNT_CONCURRENCY - sum(int(v) for v in reservations.values())
+                pool = ACCOUNT_CONCURRENCY - sum(reservations.values())
                 used = sum(n for (a, r, f), n in self._inflight.items()
                            if a == target.account and r == target.region and f not in reservations)
                 if used >= pool:
@@ -188,8 +183,15 @@ class Runner:
         env = ExecutionEnvironment(spec, _logs_backend(target.account, target.region))
         with self._lock:
             self._busy.add(env)
+        self._initialise(env, target, fmt, "on-demand")
+        return env, True
+
+    def _initialise(self, env: ExecutionEnvironment, target: Target, fmt: PlatformFormat,
+                    initialization: str) -> None:
+        spec = env.spec
         now_ms = int(time.time() * 1000)
-        env.stream.write(now_ms, fmt.init_start(now_ms, spec.function_name, spec.version, spec.region))
+        env.stream.write(now_ms, fmt.init_start(now_ms, spec.function_name, spec.version,
+                                                spec.region, initialization))
         if not str(target.function.run_time or "python").startswith("python"):
             message = f"The demo world runs Python handlers only, not {target.function.run_time}"
             env.init_error = {"errorType": "Runtime.InvalidRuntime", "stackTrace": [],
@@ -197,7 +199,40 @@ class Runner:
             env.init_ms = 0.0
         else:
             env.start()
-        return env, True
+
+    # -- provisioned concurrency ------------------------------------------------------------
+
+    def provision(self, target: Target, count: int) -> int:
+        """Initialise environments ahead of invocations, as provisioned concurrency does: they
+        stay warm until released, and invocations they serve carry no Init Duration. At most
+        MAX_PROVISIONED are really started (each is a process); returns how many."""
+        settings = LogSettings.of(target.function.function_name,
+                                  getattr(target.function, "logging_config", None))
+        fmt = PlatformFormat(settings)
+        spec = self._spec(target, settings)
+        started = 0
+        for _ in range(min(count, MAX_PROVISIONED)):
+            if self._closed.is_set():
+                break
+            env = ExecutionEnvironment(spec, _logs_backend(target.account, target.region))
+            env.provisioned = True
+            self._initialise(env, target, fmt, "provisioned-concurrency")
+            if env.init_error is not None:
+                env.kill()
+                break
+            with self._lock:
+                self._idle.setdefault(spec.fingerprint, []).append(env)
+            started += 1
+        return started
+
+    def release(self, account: str, region: str, function_name: str, version: str) -> None:
+        """Provisioned environments of that version become ordinary ones (and may retire)."""
+        with self._lock:
+            for env in [e for pool in self._idle.values() for e in pool] + list(self._busy):
+                spec = env.spec
+                if (spec.region, spec.function_name, spec.version) == (region, function_name, version):
+                    env.provisioned = False
+                    env.last_used = time.monotonic()
 
     def _take_stale(self, spec: Spec) -> list[ExecutionEnvironment]:
         """Idle environments of the same function version whose code or configuration changed."""
@@ -212,8 +247,9 @@ class Runner:
         return stale
 
     def _take_lru_if_full(self) -> list[ExecutionEnvironment]:
-        idle = [env for pool in self._idle.values() for env in pool]
-        if len(idle) + len(self._busy) < self.max_environments or not idle:
+        every = [env for pool in self._idle.values() for env in pool]
+        idle = [env for env in every if not env.provisioned]
+        if len(every) + len(self._busy) < self.max_environments or not idle:
             return []
         oldest = min(idle, key=lambda env: env.last_used)
         self._idle[oldest.spec.fingerprint].remove(oldest)
@@ -232,9 +268,9 @@ class Runner:
             cutoff = time.monotonic() - self.idle_seconds
             with self._lock:
                 retired = [env for pool in self._idle.values() for env in pool
-                           if env.last_used < cutoff]
+                           if env.last_used < cutoff and not env.provisioned]
                 for pool in self._idle.values():
-                    pool[:] = [env for env in pool if env.last_used >= cutoff]
+                    pool[:] = [env for env in pool if env not in retired]
             for env in retired:
                 env.kill()
 
@@ -307,6 +343,18 @@ class Runner:
         stream.write(_now(), fmt.end(_now(), report))
         stream.write(_now(), fmt.report(_now(), report))
         return result
+
+
+def _reservations(target: Target) -> dict[str, int]:
+    """Reserved concurrency of every function in the target's account and Region."""
+    backend = lambda_backend(target.account, target.region)
+    for _ in range(3):
+        try:  # moto iterates its function dict unguarded; a concurrent create can disturb it
+            return {fn.function_name: int(fn.reserved_concurrency) for fn in backend.list_functions()
+                    if fn.reserved_concurrency is not None}
+        except RuntimeError:
+            continue
+    return {}
 
 
 def _init_report(env: ExecutionEnvironment, fmt: PlatformFormat) -> str | None:

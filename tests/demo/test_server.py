@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from .helpers import create_function, unique, wait_for
+from .helpers import create_function, log_events, unique, wait_for
 
 pytestmark = pytest.mark.demo
 
@@ -55,7 +55,7 @@ def test_account_settings_follow_reservations(lam, iam):
     assert restored == before["AccountLimit"]["UnreservedConcurrentExecutions"]
 
 
-def test_provisioned_concurrency_configs(lam, iam):
+def test_provisioned_concurrency_configs(lam, iam, logs):
     name = unique("server-provisioned")
     create_function(lam, iam, name)
     version = lam.publish_version(FunctionName=name)["Version"]
@@ -73,6 +73,12 @@ def test_provisioned_concurrency_configs(lam, iam):
     config = wait_for(ready, timeout=10, interval=0.5)
     assert config and config["AvailableProvisionedConcurrentExecutions"] == 3
     assert config["AllocatedProvisionedConcurrentExecutions"] == 3
+    # Environments were initialised ahead: the first invocation through the alias is warm.
+    invoked = lam.invoke(FunctionName=name, Qualifier="live", Payload=b"{}")
+    request_id = invoked["ResponseMetadata"]["RequestId"]
+    report = log_events(logs, f"/aws/lambda/{name}", f"REPORT RequestId: {request_id}")
+    assert len(report) == 1 and "Init Duration" not in report[0]["message"]
+    assert log_events(logs, f"/aws/lambda/{name}", "INIT_START")
     listed = lam.list_provisioned_concurrency_configs(FunctionName=name)["ProvisionedConcurrencyConfigs"]
     assert [c["FunctionArn"].rsplit(":", 1)[-1] for c in listed] == ["live"]
     with pytest.raises(ClientError) as latest:
