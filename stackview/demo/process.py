@@ -113,10 +113,13 @@ class DemoServer:
                 process.stdin.close()
         except OSError:
             pass
-        for sig in (None, signal.SIGTERM, signal.SIGKILL):
+        for sig in (None, signal.SIGTERM, getattr(signal, "SIGKILL", signal.SIGTERM)):
             if sig is not None and process.poll() is None:
                 try:
-                    os.killpg(process.pid, sig)
+                    if hasattr(os, "killpg"):
+                        os.killpg(process.pid, sig)
+                    else:  # Windows: no process groups; the child has no Lambda subprocesses there
+                        process.kill()
                 except (ProcessLookupError, PermissionError):
                     pass
             try:
