@@ -37,9 +37,20 @@ _INHERITED = ("PATH", "LANG", "LC_ALL", "LD_LIBRARY_PATH", "TMPDIR", "SYSTEMROOT
 class CodeCache:
     """Deployment packages (zip bytes) extracted once per code sha into a private temp dir."""
 
+    PREFIX = "stackview-demo-"
+
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="stackview-demo-"))
+        self._sweep()
+        self.root = Path(tempfile.mkdtemp(prefix=f"{self.PREFIX}{os.getpid()}-"))
         self._lock = threading.Lock()
+
+    @classmethod
+    def _sweep(cls) -> None:
+        """Remove what servers killed with SIGKILL left behind (their pid is in the name)."""
+        for path in Path(tempfile.gettempdir()).glob(f"{cls.PREFIX}*-*"):
+            pid = path.name[len(cls.PREFIX):].split("-", 1)[0]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
 
     def directory(self, kind: str, sha: str, zip_bytes: bytes) -> Path:
         target = self.root / kind / (sha or "empty")
@@ -304,6 +315,16 @@ class ExecutionEnvironment:
         assert process is not None and process.stderr is not None
         for raw in process.stderr:
             self.stream.write(int(time.time() * 1000), raw.decode("utf-8", errors="replace"))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _trace_header() -> str:
