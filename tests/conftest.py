@@ -2,8 +2,11 @@
 
 The demo server is a child process on a free loopback port, started on first use and stopped at
 the end of the session; under pytest-xdist every worker starts its own, so tests never share
-state across processes. Live traffic is off, so what a test sees is what the seed and the test
-itself put there.
+state across processes. Live traffic is off, so what a test sees is what the seed put there.
+
+`demo_endpoint` is the seeded world that UI, snapshot and AWS-layer tests read: tests must not
+add stacks or functions to it (a snapshot would change with test order). Tests that create
+resources use `scratch_endpoint`, an empty world of their own (it starts in about half a second).
 """
 
 from __future__ import annotations
@@ -39,16 +42,26 @@ class DemoEndpoint:
         )
 
 
-@pytest.fixture(scope="session")
-def demo_endpoint() -> Iterator[DemoEndpoint]:
-    # Until the seeded world exists in this checkout, run the empty one (same infrastructure).
-    seeded = importlib.util.find_spec("stackview.demo.seed") is not None
-    server = DemoServer(traffic=False, empty=not seeded)
+def _serve(server: DemoServer) -> Iterator[DemoEndpoint]:
     endpoint = server.start()
     try:
         yield DemoEndpoint(endpoint, DEMO_REGION, DEMO_CREDENTIALS, server.pid)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_endpoint() -> Iterator[DemoEndpoint]:
+    """The seeded demo world, without live traffic (read it, do not add to it)."""
+    # Until the seeded world exists in this checkout, run the empty one (same infrastructure).
+    seeded = importlib.util.find_spec("stackview.demo.seed") is not None
+    yield from _serve(DemoServer(traffic=False, empty=not seeded))
+
+
+@pytest.fixture(scope="session")
+def scratch_endpoint() -> Iterator[DemoEndpoint]:
+    """An empty demo world for tests that create their own stacks, functions and logs."""
+    yield from _serve(DemoServer(traffic=False, empty=True))
 
 
 @pytest.fixture

@@ -21,13 +21,13 @@ STREAM_NAME = re.compile(r"^\d{4}/\d{2}/\d{2}/\[(\$LATEST|\d+)\][0-9a-f]{32}$")
 
 
 @pytest.fixture(scope="module")
-def clients(demo_endpoint):
+def clients(scratch_endpoint):
     return {
-        "lambda": demo_endpoint.client("lambda", read_timeout=30),
-        "iam": demo_endpoint.client("iam"),
-        "logs": demo_endpoint.client("logs"),
-        "sqs": demo_endpoint.client("sqs"),
-        "cloudwatch": demo_endpoint.client("cloudwatch"),
+        "lambda": scratch_endpoint.client("lambda", read_timeout=30),
+        "iam": scratch_endpoint.client("iam"),
+        "logs": scratch_endpoint.client("logs"),
+        "sqs": scratch_endpoint.client("sqs"),
+        "cloudwatch": scratch_endpoint.client("cloudwatch"),
     }
 
 
@@ -315,9 +315,9 @@ def test_invocations_write_lambda_metrics(clients):
     assert (total("Invocations"), total("Errors"), total("Throttles")) == (2, 1, 1)
 
 
-def test_s3_notification_invokes_asynchronously(clients, demo_endpoint):
+def test_s3_notification_invokes_asynchronously(clients, scratch_endpoint):
     lam, logs = clients["lambda"], clients["logs"]
-    s3 = demo_endpoint.client("s3")
+    s3 = scratch_endpoint.client("s3")
     name = unique("runner-s3")
     arn = create_function(lam, clients["iam"], name)["FunctionArn"]
     bucket = unique("uploads")

@@ -22,18 +22,18 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def lam(demo_endpoint):
-    return demo_endpoint.client("lambda")
+def lam(scratch_endpoint):
+    return scratch_endpoint.client("lambda")
 
 
 @pytest.fixture(scope="module")
-def iam(demo_endpoint):
-    return demo_endpoint.client("iam")
+def iam(scratch_endpoint):
+    return scratch_endpoint.client("iam")
 
 
 @pytest.fixture(scope="module")
-def logs(demo_endpoint):
-    return demo_endpoint.client("logs")
+def logs(scratch_endpoint):
+    return scratch_endpoint.client("logs")
 
 
 def test_account_settings_follow_reservations(lam, iam):
@@ -137,12 +137,12 @@ def test_filter_log_events_orders_by_time_across_streams_and_pages(logs):
     assert [e["eventId"] for e in again] == ids  # stable between calls
 
 
-def test_cloudformation_passes_logging_and_dead_letter_config(demo_endpoint, iam):
+def test_cloudformation_passes_logging_and_dead_letter_config(scratch_endpoint, iam):
     from .helpers import role_arn
 
-    cfn = demo_endpoint.client("cloudformation")
-    lam = demo_endpoint.client("lambda")
-    topic = f"arn:aws:sns:{demo_endpoint.region}:123456789012:{unique('dlq')}"
+    cfn = scratch_endpoint.client("cloudformation")
+    lam = scratch_endpoint.client("lambda")
+    topic = f"arn:aws:sns:{scratch_endpoint.region}:123456789012:{unique('dlq')}"
     template = {
         "Resources": {
             "Fn": {
@@ -202,3 +202,13 @@ def test_demo_server_command_prints_the_environment_and_stops_cleanly_on_ctrl_c(
         _, stderr = process.communicate(timeout=15)
     assert process.returncode == 0
     assert "Traceback" not in stderr
+
+
+def test_shared_fixtures_point_at_the_demo_world(demo_endpoint, demo_session):
+    """The session fixtures other layers use: the seeded world, reached through AwsSession."""
+    assert demo_endpoint.endpoint.startswith("http://127.0.0.1:")
+    assert demo_session.target.demo and demo_session.endpoint_url == demo_endpoint.endpoint
+    assert demo_session.region == "us-east-1"
+    assert demo_session.identity().account == "123456789012"
+    functions = demo_session.client("lambda").list_functions()["Functions"]
+    assert all(not f["FunctionName"].startswith(("runner-", "server-")) for f in functions)
