@@ -1,0 +1,92 @@
+"""Helpers for the functions and levers tests: functions, stacks and sessions of their own.
+
+Mutating tests create their own functions (unique names) so the shared demo world's seeded
+functions are never left throttled or reserved for other tests.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+import zipfile
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+
+from stackview.aws.session import AwsSession
+from stackview.models import Target
+
+HANDLER = "def handler(event, context):\n    return {'ok': True, 'version': context.function_version}\n"
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def package(source: str = HANDLER) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("app.py", source)
+    return buffer.getvalue()
+
+
+def role_arn(iam: Any) -> str:
+    name = "stackview-functions-tests"
+    try:
+        return iam.get_role(RoleName=name)["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        return iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+
+
+def make_function(session: AwsSession, name: str | None = None, **extra: Any) -> str:
+    """Create a function that really runs in the demo world; returns its name."""
+    name = name or unique("fn")
+    spec: dict[str, Any] = {
+        "FunctionName": name, "Runtime": "python3.11", "Role": role_arn(session.client("iam")),
+        "Handler": "app.handler", "Code": {"ZipFile": package()}, "Timeout": 5,
+    }
+    spec.update(extra)
+    session.client("lambda").create_function(**spec)
+    return name
+
+
+def make_stack(session: AwsSession, functions: int = 3) -> tuple[str, list[str]]:
+    """A stack with `functions` inline-code functions and a topic; returns (stack, function names)."""
+    role = role_arn(session.client("iam"))
+    resources: dict[str, Any] = {"Alarms": {"Type": "AWS::SNS::Topic"}}
+    for index in range(functions):
+        resources[f"Worker{index}"] = {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "python3.11", "Handler": "index.handler", "Role": role,
+            "Code": {"ZipFile": HANDLER}}}
+    stack = unique("stack")
+    cfn = session.client("cloudformation")
+    cfn.create_stack(StackName=stack, TemplateBody=json.dumps({"Resources": resources}))
+    names = [r["PhysicalResourceId"] for r in cfn.describe_stack_resources(StackName=stack)["StackResources"]
+             if r["ResourceType"] == "AWS::Lambda::Function"]
+    return stack, sorted(names)
+
+
+def session_on(endpoint: str, region: str, credentials: tuple[str, str]) -> AwsSession:
+    """A session of its own (clients not shared with other tests)."""
+    return AwsSession(Target(region=region, endpoint_url=endpoint), credentials=credentials)
+
+
+def fail_calls(session: AwsSession, operation: str, code: str = "AccessDeniedException",
+               status: int = 403) -> None:
+    """Make `operation` of this session's Lambda client fail as AWS would (before it is sent)."""
+
+    def refuse(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        response = AWSResponse("https://lambda", status, {}, None)
+        return response, {"Error": {"Code": code, "Message": f"not allowed to call {operation}"},
+                          "ResponseMetadata": {"HTTPStatusCode": status}}
+
+    session.client("lambda").meta.events.register(f"before-call.lambda.{operation}", refuse)
+
+
+def invoke_status(client: Any, name: str) -> int | str:
+    """200 when the function ran, else the error code (TooManyRequestsException when throttled)."""
+    try:
+        return client.invoke(FunctionName=name, Payload=b"{}")["StatusCode"]
+    except client.exceptions.ClientError as exc:
+        return exc.response["Error"]["Code"]
