@@ -15,7 +15,7 @@ from pathlib import Path
 
 from stackview import locations
 from stackview.events import validate
-from stackview.models.invoke import SAVED, TestEvent
+from stackview.models.invoke import SAVED, TestEvent, bare_function_name
 
 #: Letters, digits, dot, hyphen, underscore; not starting with a dot. The Lambda console allows
 #: the same characters for test event names (25 at most there; shared events check that).
@@ -61,12 +61,7 @@ def function_name(function: str) -> str:
     Events belong to the function, not to one of its versions or aliases: the same event is
     sent to `$LATEST` and to `live`.
     """
-    parts = function.split(":")
-    if "function" in parts:
-        at = parts.index("function")
-        name = parts[at + 1] if at + 1 < len(parts) else ""
-    else:
-        name = parts[0]
+    name = bare_function_name(function)
     if not _FUNCTION.match(name):
         raise InvalidName(f"'{function}' is not a Lambda function name or ARN")
     return name

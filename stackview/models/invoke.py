@@ -22,6 +22,19 @@ SAVED, PROJECT, SHARED, GENERATED = "saved", "project", "shared", "generated"
 EVENT_SOURCES = (SAVED, PROJECT, SHARED, GENERATED)
 
 
+def bare_function_name(function: str) -> str:
+    """The function name in a name, `name:qualifier`, or a full or partial ARN.
+
+    Saved events, throttle hints and audit targets are about the function, not one of its
+    versions or aliases. Not a validation: the result may still be an invalid name.
+    """
+    parts = function.split(":")
+    if "function" in parts:
+        at = parts.index("function")
+        return parts[at + 1] if at + 1 < len(parts) else ""
+    return parts[0]
+
+
 @dataclass(frozen=True)
 class InvokeRequest:
     """One invocation to make. `payload` is the exact bytes sent (the event JSON, UTF-8)."""
@@ -127,6 +140,7 @@ class InvokeResult:
     log_truncated: bool = False  # the tail is the last 4 KB: its first line is likely cut
     report: InvokeReport | None = None
     throttled: Throttle | None = None
+    audit_error: str | None = None  # the invoke happened but could not be written to the audit log
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
