@@ -82,7 +82,9 @@ def _match_prefix(tests: list[FieldTest | None]) -> Callable[[str], bool]:
     return match
 
 
-def _match_ellipsis(before: list[FieldTest | None], after: list[FieldTest | None]) -> Callable[[str], bool]:
+def _match_ellipsis(
+    before: list[FieldTest | None], after: list[FieldTest | None]
+) -> Callable[[str], bool]:
     needed = len(before) + len(after)
     finditer = _FIELD.finditer
 
@@ -142,11 +144,15 @@ def _parse_fields(text: str, lo: int, hi: int, limits: Limits) -> list[_Field]:
             fields.append(_Field("field"))
         elif stripped == "...":
             if seen_ellipsis:
-                raise FilterPatternError("Only one '...' is allowed in a space-delimited pattern", first)
+                raise FilterPatternError(
+                    "Only one '...' is allowed in a space-delimited pattern", first
+                )
             seen_ellipsis = True
             fields.append(_Field("ellipsis"))
         else:
-            fields.append(_Field("field", _FieldParser(text, first, start + len(body.rstrip()), names, limits).parse()))
+            last = start + len(body.rstrip())
+            test = _FieldParser(text, first, last, names, limits).parse()
+            fields.append(_Field("field", test))
     return fields
 
 
@@ -164,7 +170,8 @@ class _FieldParser:
     def name(self) -> str:
         found = _NAME.match(self.text, self.i)
         end = found.end() if found else self.i
-        if found is None or (end < self.hi and not self.text[end].isspace() and self.text[end] not in "=!<>"):
+        glued = end < self.hi and not self.text[end].isspace() and self.text[end] not in "=!<>"
+        if found is None or glued:
             stop = self.i
             while stop < self.hi and not self.text[stop].isspace():
                 stop += 1
@@ -192,14 +199,16 @@ class _FieldParser:
                 break
             joiner = self.text[self.i : self.i + 2]
             if joiner not in ("&&", "||"):
-                raise FilterPatternError(f"Unexpected {self.text[self.i:self.hi]!r} in field {name!r}", self.i)
+                rest = self.text[self.i : self.hi]
+                raise FilterPatternError(f"Unexpected {rest!r} in field {name!r}", self.i)
             self.i += 2
             self.skip()
             other_at = self.i
             other = self.name()
             if other != name:
                 raise FilterPatternError(
-                    f"Conditions joined by {joiner!r} must be on the same field: expected {name!r}, got {other!r}",
+                    f"Conditions joined by {joiner!r} must be on the same field: "
+                    f"expected {name!r}, got {other!r}",
                     other_at,
                 )
             self.skip()
@@ -213,7 +222,8 @@ class _FieldParser:
             raise FilterPatternError("Invalid operator '==': use '='", self.i)
         if op is None:
             raise FilterPatternError(
-                f"Unexpected {self.text[self.i:self.hi]!r} after field {name!r}: expected =, !=, <, <=, > or >=",
+                f"Unexpected {self.text[self.i:self.hi]!r} after field {name!r}: "
+                "expected =, !=, <, <=, > or >=",
                 self.i,
             )
         self.i += len(op)
@@ -221,7 +231,9 @@ class _FieldParser:
         value = self.value(op)
         if op in _ORDER:
             if value.kind != "number":
-                raise FilterPatternError(f"Unexpected {value.text!r}: {op!r} compares numbers only", value.position)
+                raise FilterPatternError(
+                    f"Unexpected {value.text!r}: {op!r} compares numbers only", value.position
+                )
             compare, number = _ORDER[op], value.number
             return lambda s: FIELD_NUMBER.match(s) is not None and compare(to_number(s), number)
         test = value.string_test()

@@ -240,7 +240,9 @@ class _Parser:
             return ev.not_exists(selector)
         if keyword == "EXISTS":
             raise _unexpected(tok, "only NOT EXISTS is supported")
-        raise _unexpected(tok, f"expected =, !=, <, <=, >, >=, IS or NOT EXISTS after {selector.text!r}")
+        raise _unexpected(
+            tok, f"expected =, !=, <, <=, >, >=, IS or NOT EXISTS after {selector.text!r}"
+        )
 
     def comparison(self, selector: ev.Selector, op: Tok) -> ev.Condition:
         tok = self.take()

@@ -47,7 +47,9 @@ def read_quoted(text: str, start: int) -> tuple[str, int]:
             continue
         parts.append(char)
         i += 1
-    raise FilterPatternError(f"Unclosed quote in {text[start:]!r}: a quoted string must end with '\"'", start)
+    raise FilterPatternError(
+        f"Unclosed quote in {text[start:]!r}: a quoted string must end with '\"'", start
+    )
 
 
 @dataclass(frozen=True, slots=True)
