@@ -90,3 +90,18 @@ def invoke_status(client: Any, name: str) -> int | str:
         return client.invoke(FunctionName=name, Payload=b"{}")["StatusCode"]
     except client.exceptions.ClientError as exc:
         return exc.response["Error"]["Code"]
+
+
+def delete_stack(session: AwsSession, stack: str) -> None:
+    """Delete a test stack. moto cannot delete a stack whose function was deleted behind its
+    back, so such functions are put back first."""
+    cfn = session.client("cloudformation")
+    lam = session.client("lambda")
+    for resource in cfn.describe_stack_resources(StackName=stack)["StackResources"]:
+        if resource["ResourceType"] != "AWS::Lambda::Function":
+            continue
+        try:
+            lam.get_function_configuration(FunctionName=resource["PhysicalResourceId"])
+        except lam.exceptions.ResourceNotFoundException:
+            make_function(session, resource["PhysicalResourceId"])
+    cfn.delete_stack(StackName=stack)
