@@ -46,6 +46,16 @@ class RecentIds:
         self._count += 1
         return True
 
+    def discard(self, event_id: str, timestamp: int) -> None:
+        bucket = self._buckets.get(timestamp // BUCKET_MS)
+        if bucket is not None and event_id in bucket:
+            bucket.discard(event_id)
+            self._count -= 1
+
+    def items(self) -> list[tuple[str, int]]:
+        """(id, any timestamp of its second) pairs: enough to `discard` them elsewhere."""
+        return [(i, key * BUCKET_MS) for key, ids in self._buckets.items() for i in ids]
+
     def __contains__(self, item: tuple[str, int]) -> bool:
         event_id, timestamp = item
         bucket = self._buckets.get(timestamp // BUCKET_MS)

@@ -142,6 +142,7 @@ class TailEngine:
             self._busy.discard(poller.group)
             if poller.group in self._restart:
                 self._restart.discard(poller.group)
+                poller.forget_rejected()
                 poller.restart()
             self._due[poller.group] = self.clock() + result.delay
             pause_from = self._pause_after.get(poller.group)
@@ -154,15 +155,16 @@ class TailEngine:
         return result
 
     def step(self, sleep: Callable[[float], object]) -> bool:
-        """One request, sleeping (with `sleep`) until one is due. False when nothing is left."""
-        while True:
-            poller, wait = self.next_job()
-            if poller is not None:
-                self.run_job(poller)
-                return True
-            if self.polling_done:
-                return False
-            sleep(wait)
+        """One request if one is due, else sleep (with `sleep`) until one may be.
+        False when nothing is left to poll (a one-shot tail has read everything)."""
+        poller, wait = self.next_job()
+        if poller is not None:
+            self.run_job(poller)
+            return True
+        if self.polling_done:
+            return False
+        sleep(wait)
+        return True
 
     @property
     def polling_done(self) -> bool:
@@ -189,9 +191,14 @@ class TailEngine:
             events = kept
         matcher = self.matcher
         if matcher is not None and events:
-            kept = [events[i] for i in matcher.filter([e.message for e in events])]
-            self.filtered_out += len(events) - len(kept)
-            events = kept
+            keep = set(matcher.filter([e.message for e in events]))
+            if len(keep) < len(events):
+                rejected = [e for i, e in enumerate(events) if i not in keep]
+                events = [e for i, e in enumerate(events) if i in keep]
+                self.filtered_out += len(rejected)
+                if source == "poll":
+                    for event in rejected:
+                        self.pollers[event.log_group].rejected.add(event.event_id, event.timestamp)
         self.reorder.add(events)
 
     def _forget_old(self) -> None:
@@ -231,8 +238,9 @@ class TailEngine:
             self.matcher = matcher
             for group, poller in self.pollers.items():
                 if group in self._busy:
-                    self._restart.add(group)
+                    self._restart.add(group)  # done when its request returns
                 else:
+                    poller.forget_rejected()
                     poller.restart()
                 self._due[group] = 0.0
             self.changed.notify_all()

@@ -112,6 +112,9 @@ class GroupPoller:
         self._rng = rng or random.Random()
         self.cursor_ms = start_ms
         self.ids = RecentIds()
+        # Fetched but refused by the local filter: still repeats for the overlap, but a new
+        # pattern may want them, so `forget_rejected()` lets the next query bring them back.
+        self.rejected = RecentIds()
         self.watermark_ms = start_ms
         self.cycles = 0
         self.error: UserError | None = None
@@ -146,6 +149,11 @@ class GroupPoller:
         if self.done and not self.follow:
             self.done = False
 
+    def forget_rejected(self) -> None:
+        for event_id, timestamp in self.rejected.items():
+            self.ids.discard(event_id, timestamp)
+        self.rejected = RecentIds()
+
     def advance_cursor(self, server_ms: int) -> None:
         """Something else (Live Tail) saw everything up to `server_ms`."""
         if server_ms > self.cursor_ms:
@@ -158,6 +166,7 @@ class GroupPoller:
                 self.cycle_started_ms = local_ms
                 self._query_start = self._next_query_start()
                 self.ids.forget_before(self._query_start)
+                self.rejected.forget_before(self._query_start)
             self._pages = self._page_source(
                 client,
                 self.group,
