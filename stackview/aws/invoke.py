@@ -65,9 +65,9 @@ def check_payload(payload: bytes, invocation_type: str = REQUEST_RESPONSE) -> No
     """Raise InvokeRefused when Lambda would refuse the payload for its size."""
     limit = payload_limit(invocation_type)
     if len(payload) > limit:
-        kind = "asynchronous (Event)" if invocation_type == EVENT else "synchronous"
+        kind = "an asynchronous (Event)" if invocation_type == EVENT else "a synchronous"
         raise InvokeRefused(UserError(
-            f"the event is {_size(len(payload))}; Lambda accepts at most {_size(limit)} for a "
+            f"the event is {_size(len(payload))}; Lambda accepts at most {_size(limit)} for "
             f"{kind} invoke: nothing was sent",
             kind="invalid",
             hint="shrink the event" + (" or invoke synchronously (6 MB)" if invocation_type == EVENT else ""),
