@@ -231,7 +231,7 @@ def unthrottle(session: AwsSession, function: str, **details: Any) -> Concurrenc
         raise NoPriorState(
             f"no prior state is recorded for {fn.name}: no {PRIOR_TAG} tag on it and no throttle "
             "in this machine's audit log; it stays throttled",
-            hint="set its reservation explicitly (set reserved concurrency: a number, or none)")
+            hint="set its reserved concurrency explicitly (a number, or no reservation)")
     try:
         _apply_reservation(session, fn.name, prior)
     except ClientError as exc:

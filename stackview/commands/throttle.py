@@ -79,8 +79,9 @@ def _where(session: Any, err: TextIO) -> None:
     print(f"  profile  {session.target.label}", file=err)
 
 
-def _confirm(prompt: str, expected: str | None = None, err: TextIO = sys.stderr) -> None:
+def _confirm(prompt: str, expected: str | None = None) -> None:
     """Ask on the terminal; raises Cancelled unless the answer is yes (or the expected text)."""
+    err = sys.stderr
     print(prompt, end=" ", file=err, flush=True)
     answer = sys.stdin.readline()
     if not answer:
@@ -138,7 +139,8 @@ def _on_stack(session: Any, lever: str, stack: str, ask: bool) -> int:
             err = sys.stderr
             rows = stack_functions(session, stack)
             verb = "Throttle every function" if lever == "throttle" else "Restore every function"
-            print(f"{verb} of the stack {clean(stack)} ({len(rows)} functions)", file=err)
+            count = f"{len(rows)} function" + ("" if len(rows) == 1 else "s")
+            print(f"{verb} of the stack {clean(stack)} ({count})", file=err)
             _where(session, err)
             for row in rows:
                 now = reservation_text(row.reserved_concurrency) if row.reserved_known else "?"
@@ -160,7 +162,17 @@ def _on_stack(session: Any, lever: str, stack: str, ask: bool) -> int:
         for warning in change.warnings:
             print(f"             warning: {clean(warning)}")
     for change in unchanged:
-        print(f"  unchanged  {clean(change.function)}  {clean(change.message)}")
+        print(f"  unchanged  {clean(change.function)}  {_why_unchanged(change)}")
     for failure in result.failures:
         print(f"  FAILED     {clean(failure.function)}  {clean(failure.message)}")
     return EXIT_OK if result.ok else EXIT_FAILURE
+
+
+def _why_unchanged(change: Any) -> str:
+    from stackview.models.functions import reservation_text
+
+    if change.action == "throttle":
+        if change.prior_recorded_in:
+            return f"already throttled (prior state kept, in the {change.prior_recorded_in})"
+        return "already throttled outside stackview (no prior state recorded)"
+    return f"not throttled (reserved concurrency {reservation_text(change.before)})"
