@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import datetime, timezone
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import App
@@ -19,6 +20,8 @@ from stackview.widgets.literal import literal_text, neutralize
 from stackview.widgets.styles import style_for
 
 TIMESTAMP_MODES = ("relative", "local", "utc")
+#: The longest a REPORT summary gets (request id, duration, billed, memory, cold start, status).
+REPORT_SUMMARY_WIDTH = 110
 LABEL_WIDTH = 7
 MAX_FUNCTION_WIDTH = 28
 
@@ -125,7 +128,7 @@ class LambdaLineFormatter:
             style = style_for(app, "sv-level-error")
         elif record.level == "WARN":
             style = style_for(app, "sv-level-warn")
-        return literal_text(record.body, style, keep_newlines=True)
+        return literal_text(record.body.rstrip("\n"), style, keep_newlines=True)
 
     def body_plain(self, event: LogEvent) -> str:
         """The text `body()` draws, without styles (the view sizes wrapped rows with it)."""
@@ -134,12 +137,33 @@ class LambdaLineFormatter:
             return self._report_summary(record).plain
         if record.kind in (START, END):
             return self._platform_body(record)
-        return record.body
+        return record.body.rstrip("\n")
+
+    def rows(self, event: LogEvent, width: int) -> int:
+        """How many lines the body takes when hard-wrapped at `width` cells.
+
+        Called for every row when wrap is on, so the common cases avoid parsing: a message that
+        fits is one line (the body is never longer than the message), and a REPORT summary is
+        short. Everything else is measured on the body that will be drawn.
+        """
+        message = event.message
+        if len(message) <= width and "\n" not in message.rstrip("\n"):
+            return 1
+        if width >= REPORT_SUMMARY_WIDTH and (
+            message.startswith("REPORT RequestId: ") or '"platform.report"' in message[:64]
+        ):
+            return 1
+        lines = 0
+        for piece in self.body_plain(event).split("\n"):
+            cells = len(piece) if piece.isascii() else cell_len(piece)
+            lines += max(1, -(-cells // width))
+        return lines
 
     @staticmethod
     def _platform_body(record: LogRecord) -> str:
         # "START RequestId: ..." is labelled START already: drop the repeated word.
-        body = record.body
+        # Lambda ends printed lines with a newline; it is not part of what to show.
+        body = record.body.rstrip("\n")
         word = record.kind.upper() + " "
         return body[len(word):] if body.startswith(word) else body
 

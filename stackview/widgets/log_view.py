@@ -40,7 +40,9 @@ class LineFormatter(Protocol):
 
     def body(self, event: LogEvent) -> Text: ...  # the message, literal, styled, may hold "\n"
 
-    def body_plain(self, event: LogEvent) -> str: ...  # what search and sizing look at
+    def body_plain(self, event: LogEvent) -> str: ...  # the body's text without styles
+
+    def rows(self, event: LogEvent, width: int) -> int: ...  # lines the body takes at `width`
 
 
 class EventMatcher(Protocol):
@@ -180,10 +182,11 @@ class LogView(ScrollView, can_focus=True):
         self._max_width = widest
         if self.wrap:
             width = max(1, self._wrap_width())
+            rows = self.formatter.rows
             total = self._ends[-1] if self._ends else 0
             ends = []
             for i in indexes:
-                total += self._height(events[i], width)
+                total += rows(events[i], width)
                 ends.append(total)
             self._ends.extend(ends)
 
@@ -212,13 +215,6 @@ class LogView(ScrollView, can_focus=True):
     # -- geometry ----------------------------------------------------------------------------
     def _wrap_width(self) -> int:
         return max(8, self.scrollable_content_region.width - self.formatter.prefix_width())
-
-    def _height(self, event: LogEvent, width: int) -> int:
-        lines = 0
-        for piece in self.formatter.body_plain(event).split("\n"):
-            cells = len(piece) if piece.isascii() else cell_len(piece)
-            lines += max(1, -(-cells // width))
-        return lines
 
     @property
     def line_count(self) -> int:
@@ -263,14 +259,13 @@ class LogView(ScrollView, can_focus=True):
         base = self.rich_style
         if event is None:
             return Strip.blank(width, base)
-        strips = self._strips(row, event)
+        strips = self._strips(row, event, width)
         strip = strips[sub] if sub < len(strips) else Strip.blank(width, base)
         if row == self.cursor:
             strip = strip.apply_style(self.get_component_rich_style("log-view--cursor"))
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, y)
 
-    def _strips(self, row: int, event: LogEvent) -> list[Strip]:
-        width = self.scrollable_content_region.width
+    def _strips(self, row: int, event: LogEvent, width: int) -> list[Strip]:
         if width != self._cache_width:
             self._cache.clear()
             self._cache_width = width
