@@ -9,9 +9,10 @@ converters says it more plainly than a model plus an error translator would.
 `load_config()` returns the effective settings (defaults wherever the file is missing, empty or
 wrong) and the list of `Problem`s, which the app shows once and `stackview config` prints.
 Cross-checks that need the UI (theme names, binding ids) or AWS (profile names) are passed in as
-`Known` sets, so this module imports neither Textual nor boto3.
+`Known` sets, so importing this module pulls in neither Textual nor boto3 (key names are Textual's
+vocabulary: `textual.keys` is imported only when a keymap is checked).
 
-The YAML reader and `Problem` are shared with `stackview.themes`.
+The YAML reader (with line numbers) and the message helpers are shared with `stackview.themes`.
 """
 
 from __future__ import annotations

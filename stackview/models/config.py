@@ -19,6 +19,14 @@ DEFAULT_BUFFER_LINES = 100_000
 DEFAULT_REQUESTS_PER_SECOND = 4.0
 
 
+def _short(path: Path) -> str:
+    """`~/.config/stackview/config.yaml` rather than the full home path (messages stay short)."""
+    try:
+        return f"~/{path.relative_to(Path.home())}"
+    except (ValueError, RuntimeError):  # not under home, or no home directory at all
+        return str(path)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in a config or theme file, phrased for the person who wrote the file."""
@@ -32,7 +40,7 @@ class Problem:
     severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        where = f"{_short(self.file)}:{self.line}" if self.line else _short(self.file)
         key = f" {self.key}:" if self.key else ""
         label = " warning:" if self.severity == "warning" else ""
         return f"{where}:{key}{label} {self.message}"

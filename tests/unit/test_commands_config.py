@@ -19,6 +19,7 @@ def home(tmp_path, monkeypatch):
     config_file.parent.mkdir()
     aws = tmp_path / "aws-config"
     aws.write_text("[default]\nregion = eu-west-1\n[profile prod]\nregion = eu-west-1\n")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # paths below print in full, not as ~/...
     monkeypatch.setenv("STACKVIEW_CONFIG", str(config_file))
     monkeypatch.setenv("STACKVIEW_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("STACKVIEW_STATE_DIR", str(tmp_path / "state"))

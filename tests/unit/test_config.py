@@ -345,3 +345,13 @@ def test_key_path_quotes_parts_that_are_not_plain_words():
     assert key_path(["keymap", "app.quit"]) == 'keymap["app.quit"]'
     assert key_path(["profiles", 2024]) == "profiles[2024]"
     assert key_path([]) == ""
+
+
+def test_problem_paths_under_home_are_shortened(monkeypatch, tmp_path):
+    from stackview.models.config import Problem
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    problem = Problem(tmp_path / ".config" / "stackview" / "config.yaml", "theme", "bad", 3)
+    assert str(problem) == "~/.config/stackview/config.yaml:3: theme: bad"
+    elsewhere = Problem(Path("/etc/stackview.yaml"), "", "cannot be read: Permission denied")
+    assert str(elsewhere) == "/etc/stackview.yaml: cannot be read: Permission denied"
