@@ -24,6 +24,7 @@ from typing import Any
 from botocore.exceptions import ClientError, ReadTimeoutError
 
 from stackview import audit
+from stackview.aws import functions
 from stackview.aws.errors import AwsError, UserError, describe, error_code
 from stackview.aws.session import AwsSession
 from stackview.logs.parse import REPORT, LogParser, ReportMetrics
@@ -249,21 +250,19 @@ def _throttled(session: AwsSession, request: InvokeRequest, arn: str, exc: Clien
     reason = str(response.get("Reason") or response.get("reason") or "")
     retry = response.get("retryAfterSeconds")
     retry_after = int(retry) if str(retry or "").isdigit() else None
-    reserved = reserved_concurrency(session, request.function) if reason == RESERVED_LIMIT_REASON else None
+    reserved = _reserved_concurrency(session, request.function) if reason == RESERVED_LIMIT_REASON else None
     throttle = Throttle(reason=reason, message=throttle_message(request.function, reason, reserved, retry_after),
                         retry_after_seconds=retry_after, reserved_concurrency=reserved)
     return InvokeResult(request=request, status_code=429, request_id=_request_id(response), function_arn=arn,
                         duration_ms=elapsed_ms, throttled=throttle, started_at=started_at)
 
 
-def reserved_concurrency(session: AwsSession, function: str) -> int | None:
+def _reserved_concurrency(session: AwsSession, function: str) -> int | None:
     """The function's reserved concurrency, or None when it has none or it cannot be read."""
     try:
-        value = session.client("lambda").get_function_concurrency(FunctionName=bare_function_name(function))
+        return functions.reserved_concurrency(session, bare_function_name(function))
     except Exception:  # noqa: BLE001 - only refines a message; the throttle is reported anyway
         return None
-    reserved = value.get("ReservedConcurrentExecutions")
-    return int(reserved) if reserved is not None else None
 
 
 def throttle_message(function: str, reason: str, reserved: int | None, retry_after: int | None) -> str:

@@ -191,7 +191,7 @@ def print_text(result: Any, out: TextIO) -> None:
         print(f"FUNCTION ERROR ({clean(error.kind)}): {one_line(error.headline())}", file=out)
         for frame in error.stack_trace:
             for line in frame.splitlines():
-                print(f"    {clean(line)}", file=out)
+                print(f"  {clean(line)}", file=out)
     if result.report is not None:
         print(f"REPORT  {result.report.summary()}", file=out)
     if request.invocation_type == REQUEST_RESPONSE and error is None:

@@ -113,7 +113,7 @@ def test_text_output_of_a_function_error_neutralizes_escapes() -> None:
     command.print_text(result(function_error=error, payload=b"{}"), out)
     text = out.getvalue()
     assert "FUNCTION ERROR (Unhandled): ValueError: boom \\x1b[31mred" in text
-    assert '      File "/var/task/app.py", line 3, in handler\n        raise ValueError()\n' in text
+    assert '    File "/var/task/app.py", line 3, in handler\n      raise ValueError()\n' in text
     assert "--- response ---" not in text and "\x1b" not in text
 
 
