@@ -43,6 +43,14 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _AUTO = re.compile(r"^auto( \d{1,3}%)?$")
 
 
+@dataclass
+class StackviewTheme(Theme):
+    """A Textual theme that remembers the description its file gives (shown by `stackview
+    config`); Textual treats it as any other theme."""
+
+    description: str = ""
+
+
 @lru_cache(maxsize=1)
 def textual_variables() -> dict[str, str]:
     """Textual's own design variables a theme may override, with their defaults (the names a
@@ -173,6 +181,8 @@ def parse_theme(data: Any, file: Path) -> tuple[Theme | None, list[Problem]]:
         elif key == "description":
             if not isinstance(value, str):
                 check.add(data, (key,), f"expected text, got {describe(value)}")
+            else:
+                fields[key] = value.strip()
         elif key == "dark":
             if not isinstance(value, bool):
                 check.add(data, (key,), f"expected true (light text on a dark background) or false, "
@@ -196,7 +206,7 @@ def parse_theme(data: Any, file: Path) -> tuple[Theme | None, list[Problem]]:
         return None, check.problems
     if "dark" not in fields:  # said nothing: judge by the background
         fields["dark"] = Color.parse(fields.get("background", "#000000")).brightness < 0.5
-    theme = Theme(**fields)
+    theme = StackviewTheme(**fields)
     try:
         theme.to_color_system().generate()
     except Exception as exc:  # noqa: BLE001 - any refusal by Textual is the file's problem

@@ -158,13 +158,17 @@ def _profiles_section(config: Config, args: argparse.Namespace) -> list[str]:
 def _themes_section(catalog: ThemeCatalog, builtin_dir: Path) -> list[str]:
     from textual.theme import BUILTIN_THEMES
 
-    ours = sorted(name for name, path in catalog.files.items() if path.parent == builtin_dir)
-    yours = sorted(f"{name} ({path.name})" for name, path in catalog.files.items() if path.parent != builtin_dir)
+    lines = ["", "Themes"]
+    width = max((len(name) for name in catalog.themes), default=0)
+    for name in sorted(catalog.themes, key=lambda n: (catalog.files[n].parent != builtin_dir, n)):
+        path = catalog.files[name]
+        origin = "built-in" if path.parent == builtin_dir else str(path)
+        description = getattr(catalog.themes[name], "description", "")
+        detail = f"{description}  " if description else ""
+        lines.append(f"  {name:<{width}}  {detail}[{origin}]")
     textual = sorted(name for name in BUILTIN_THEMES if name not in catalog.themes)
-    return ["", "Themes",
-            f"  stackview: {', '.join(ours) or '(none)'}",
-            f"  yours:     {', '.join(yours) or '(none)'}",
-            f"  textual:   {', '.join(textual)}"]
+    lines.append(f"  Textual's: {', '.join(textual)}")
+    return lines
 
 
 def _keys_section(config: Config, bindings: list[BindingInfo]) -> list[str]:

@@ -53,8 +53,11 @@ def test_no_config_file_prints_defaults_and_exits_0(home, capsys):
         "keymap": {}, "profiles": {},
     }
     assert "every profile: theme stackview-dark, read-only no" in out
-    assert "stackview: red-alert, stackview-dark, stackview-high-contrast, stackview-light" in out
-    assert "nord" in out.split("textual:", 1)[1]
+    themes = out.split("\nThemes\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [line.split()[0] for line in themes[:4]] == [
+        "red-alert", "stackview-dark", "stackview-high-contrast", "stackview-light"]
+    assert themes[1] == "  stackview-dark           Default dark theme  [built-in]"
+    assert themes[4].startswith("  Textual's: ") and "nord" in themes[4]
     assert out.rstrip().endswith("No problems found.")
 
 
@@ -137,10 +140,13 @@ def test_user_theme_is_listed_and_selectable(home, capsys):
     themes = home.parent / "themes"
     themes.mkdir()
     (themes / "ocean.yaml").write_text('name: ocean\nprimary: "#0077be"\n')
+    (themes / "sand.yaml").write_text('name: sand\ndescription: Warm\nprimary: "#c2b280"\n')
     home.write_text("theme: ocean\n")
     status, out = run(capsys)
     assert status == 0, out
-    assert "yours:     ocean (ocean.yaml)" in out
+    assert f"  ocean                    [{themes / 'ocean.yaml'}]" in out
+    assert f"  sand                     Warm  [{themes / 'sand.yaml'}]" in out
+    assert out.index("stackview-light") < out.index("  ocean")  # built-in themes first
     assert settings_yaml(out)["theme"] == "ocean"
 
 

@@ -54,6 +54,7 @@ def test_a_valid_file_becomes_a_textual_theme(tmp_path):
     assert isinstance(theme, Theme)
     assert (theme.name, theme.primary, theme.secondary, theme.background, theme.dark) == (
         "ocean", "#0077be", "#20b2aa", "#001f3f", True)
+    assert theme.description == "Blue and calm"
     assert theme.variables == {"sv-status-failed": "#ff6347",
                                "block-cursor-text-style": "bold underline", "text-muted": "auto 60%"}
     variables = effective_variables(theme)
