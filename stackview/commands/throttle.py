@@ -7,16 +7,18 @@
 
 On a terminal they show what is about to change (function, account, region, reservation) and
 ask first (the stack form asks to type the stack's name); from a script (stdin not a terminal)
-or with --yes they do not ask. --read-only refuses before anything is called. Exit status: 0
-when everything asked for is done (or already so), 1 on any failure or refusal.
+or with --yes they do not ask. Read-only mode (--read-only, or the config file, globally or for
+the profile in use) refuses before anything is called. Exit status: 0 when everything asked
+for is done (or already so), 1 on any failure or refusal.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import Any
 
+from stackview.commands.guard import refuse_if_read_only
 from stackview.commands.safe_text import clean
 
 LEVERS = {
@@ -46,9 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
     if bool(args.function) == bool(args.stack):
         raise CliError(f"`{args.lever}` needs a FUNCTION or --stack S (one of them)")
-    if getattr(args, "read_only", False):
-        raise CliError(f"read-only mode: `{args.lever}` changes AWS, so it is refused "
-                       "(run without --read-only to use it)")
+    refuse_if_read_only(args, args.lever)
     ask = sys.stdin.isatty() and not args.yes
     with connect(args, status=lambda m: print(f"stackview: {m}", file=sys.stderr)) as conn:
         try:
@@ -72,7 +72,7 @@ def _fail(exc: BaseException, session: Any) -> int:
     return EXIT_FAILURE
 
 
-def _where(session: Any, err: TextIO) -> None:
+def _where(session: Any, err: Any) -> None:
     identity = session.identity()
     print(f"  account  {identity.account}", file=err)
     print(f"  region   {session.region}", file=err)

@@ -40,6 +40,7 @@ def env(demo_endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[
         AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-credentials"),
         AWS_EC2_METADATA_DISABLED="true",
         STACKVIEW_STATE_DIR=str(tmp_path / "state"),
+        STACKVIEW_CONFIG=str(tmp_path / "no-stackview-config.yaml"),
     )
     for name in [k for k in os.environ if k.startswith("AWS_")]:
         monkeypatch.delenv(name)

@@ -15,6 +15,7 @@ from stackview import audit, cli
 def commands(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(cli, "COMMANDS", ("throttle", "audit"))
     monkeypatch.setenv("STACKVIEW_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("STACKVIEW_CONFIG", str(tmp_path / "config.yaml"))
     # No credentials anywhere: a command that tried to connect would fail on them.
     for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
@@ -35,6 +36,30 @@ def test_read_only_refuses_before_connecting(argv, capsys) -> None:
     err = capsys.readouterr().err
     assert "read-only mode" in err and "refused" in err
     assert "credentials" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("config,argv,reason", [
+    ("read_only: true\n", ["throttle", "orders"], "the config file sets read_only"),
+    ("profiles:\n  prod:\n    read_only: true\n", ["--profile", "prod", "unthrottle", "--stack", "shop"],
+     "makes the profile prod read-only"),
+    ("default_profile: prod\nprofiles:\n  prod:\n    read_only: true\n", ["throttle", "orders"],
+     "makes the profile prod read-only"),
+    ("read_only: [\n", ["throttle", "orders"], "cannot be trusted"),
+    ("read_only: maybe\n", ["throttle", "orders"], "cannot be trusted"),
+])
+def test_read_only_from_the_config_file(tmp_path, capsys, config, argv, reason) -> None:
+    (tmp_path / "config.yaml").write_text(config)
+    assert cli.main(argv) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert "read-only mode" in err and reason in err and "credentials" not in err
+
+
+def test_a_read_only_profile_does_not_bind_another(tmp_path, capsys) -> None:
+    (tmp_path / "config.yaml").write_text("profiles:\n  prod:\n    read_only: true\n")
+    (tmp_path / "no-config").write_text("[profile dev]\nregion = eu-west-1\n")
+    assert cli.main(["--profile", "dev", "throttle", "orders"]) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert "read-only" not in err and "no AWS credentials" in err  # past the guard, then no keys
 
 
 @pytest.mark.parametrize("argv", [["throttle"], ["unthrottle", "orders", "--stack", "shop"]])
