@@ -99,14 +99,13 @@ def invoke(
     try:
         check_payload(payload, invocation_type)
     except InvokeRefused as refused:
-        _audit(session, request, arn, f"failed: refused before sending: {refused.error.message}")
+        _audit_failure(session, request, arn, f"refused before sending: {refused.error.message}", refused)
         raise
+    read_timeout = QUICK_READ_TIMEOUT
     if invocation_type == REQUEST_RESPONSE:
         if function_timeout is None:
             function_timeout, arn = _configuration(session, function, qualifier, arn)
         read_timeout = function_timeout + READ_TIMEOUT_MARGIN
-    else:
-        read_timeout = QUICK_READ_TIMEOUT
     client = session.client("lambda", read_timeout=read_timeout, max_attempts=1)
     params: dict[str, Any] = {"FunctionName": function, "InvocationType": invocation_type, "Payload": payload}
     if qualifier:
@@ -121,24 +120,24 @@ def invoke(
     except ClientError as exc:
         elapsed = (time.perf_counter() - started) * 1000
         if error_code(exc) == "TooManyRequestsException":
-            result = _throttled(session, request, arn, exc, elapsed, started_at)
-            assert result.throttled is not None
-            return _audited(session, result, f"failed: {result.throttled.message}")
-        _audit(session, request, arn, f"failed: {describe(exc).one_line()}",
-               request_id=_request_id(exc.response))
+            result, message = _throttled(session, request, arn, exc, elapsed, started_at)
+            return _audited(session, result, f"failed: {message}")
         if error_code(exc) == "RequestTooLargeException":
-            raise AwsError(UserError(
+            too_large = AwsError(UserError(
                 f"Lambda refused the event as too large ({_size(len(payload))}): the function did not run",
-                kind="invalid", code="RequestTooLargeException")) from exc
+                kind="invalid", code="RequestTooLargeException"))
+            _audit_failure(session, request, arn, too_large.error.message, too_large, exc.response)
+            raise too_large from exc
+        _audit_failure(session, request, arn, describe(exc).one_line(), exc, exc.response)
         raise
     except ReadTimeoutError as exc:
-        error = UserError(
+        timed_out = AwsError(UserError(
             f"no answer from Lambda within {read_timeout} s; the invoke was not retried and the "
-            "function may still be running", kind="network", hint="look at its logs")
-        _audit(session, request, arn, f"failed: {error.message}")
-        raise AwsError(error) from exc
+            "function may still be running", kind="network", hint="look at its logs"))
+        _audit_failure(session, request, arn, timed_out.error.message, timed_out)
+        raise timed_out from exc
     except Exception as exc:
-        _audit(session, request, arn, f"failed: {describe(exc).one_line()}")
+        _audit_failure(session, request, arn, describe(exc).one_line(), exc)
         raise
     result = _result(request, response, body, arn, (time.perf_counter() - started) * 1000, started_at)
     error = result.function_error
@@ -245,16 +244,18 @@ def parse_function_error(kind: str, body: bytes) -> FunctionError:
 
 
 def _throttled(session: AwsSession, request: InvokeRequest, arn: str, exc: ClientError,
-               elapsed_ms: float, started_at: datetime) -> InvokeResult:
+               elapsed_ms: float, started_at: datetime) -> tuple[InvokeResult, str]:
     response = exc.response
     reason = str(response.get("Reason") or response.get("reason") or "")
     retry = response.get("retryAfterSeconds")
     retry_after = int(retry) if str(retry or "").isdigit() else None
     reserved = _reserved_concurrency(session, request.function) if reason == RESERVED_LIMIT_REASON else None
-    throttle = Throttle(reason=reason, message=throttle_message(request.function, reason, reserved, retry_after),
-                        retry_after_seconds=retry_after, reserved_concurrency=reserved)
-    return InvokeResult(request=request, status_code=429, request_id=_request_id(response), function_arn=arn,
-                        duration_ms=elapsed_ms, throttled=throttle, started_at=started_at)
+    message = throttle_message(request.function, reason, reserved, retry_after)
+    throttle = Throttle(reason=reason, message=message, retry_after_seconds=retry_after,
+                        reserved_concurrency=reserved)
+    result = InvokeResult(request=request, status_code=429, request_id=_request_id(response), function_arn=arn,
+                          duration_ms=elapsed_ms, throttled=throttle, started_at=started_at)
+    return result, message
 
 
 def _reserved_concurrency(session: AwsSession, function: str) -> int | None:
@@ -320,6 +321,16 @@ def _audited(session: AwsSession, result: InvokeResult, outcome: str) -> InvokeR
     except OSError as exc:
         return dataclasses.replace(result, audit_error=f"the audit log could not be written: {exc}")
     return result
+
+
+def _audit_failure(session: AwsSession, request: InvokeRequest, arn: str, message: str,
+                   raised: BaseException, response: dict[str, Any] | None = None) -> None:
+    """Record a failed attempt. The error being raised is what the user must see: if the audit
+    log cannot be written, that is attached to the error as a note rather than replacing it."""
+    try:
+        _audit(session, request, arn, f"failed: {message}", request_id=_request_id(response or {}))
+    except OSError as exc:
+        raised.add_note(f"the audit log could not be written: {exc}")
 
 
 def _audit(session: AwsSession, request: InvokeRequest, arn: str, outcome: str,

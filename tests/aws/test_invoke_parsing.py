@@ -139,3 +139,16 @@ def test_audit_failure_travels_with_the_result(stubbed, monkeypatch: pytest.Monk
     result = invoke(session, "fn", b"{}", function_timeout=3)
     assert result.ok and result.payload_json == {"ok": True}
     assert result.audit_error == "the audit log could not be written: read-only filesystem"
+
+
+def test_audit_failure_on_a_failed_invoke_keeps_the_real_error(stubbed, monkeypatch: pytest.MonkeyPatch) -> None:
+    session, stubber = stubbed
+    stubber.add_client_error("invoke", "RequestTooLargeException", "too large", http_status_code=413)
+
+    def unwritable(entry, path=None):
+        raise PermissionError("read-only filesystem")
+
+    monkeypatch.setattr(audit, "record", unwritable)
+    with pytest.raises(AwsError, match="Lambda refused the event as too large") as caught:
+        invoke(session, "fn", b"{}", function_timeout=3)
+    assert caught.value.__notes__ == ["the audit log could not be written: read-only filesystem"]
