@@ -252,17 +252,36 @@ def function_summary(session: AwsSession, name: str, logical_id: str = "") -> Fu
     return _summary(raw, logical_id=logical_id, reserved_concurrency=reserved)
 
 
-def stack_function_names(session: AwsSession, stack: str) -> list[tuple[str, str]]:
-    """(logical id, function name) of every function resource of the stack that exists."""
-    return [(r.logical_id, r.physical_id) for r in stack_resources(session, stack)
-            if r.is_function and r.physical_id]
+#: Nested stacks deeper than this are not followed (CloudFormation itself allows 5 levels).
+MAX_NESTING = 5
 
 
-def stack_functions(session: AwsSession, stack: str) -> list[FunctionSummary]:
-    """The stack's functions (from its resources: the physical id is the function name), each
-    with its reserved concurrency, in logical-id order. The per-function calls run a few at a
-    time: boto3 clients are thread-safe, and a stack of 20 functions is 40 calls."""
-    names = stack_function_names(session, stack)
+def stack_function_names(session: AwsSession, stack: str, *, nested: bool = True,
+                         _prefix: str = "", _depth: int = 0) -> list[tuple[str, str]]:
+    """(logical id, function name) of every function of the stack that exists.
+
+    With `nested` (the default) the functions of its nested stacks are included too, their
+    logical ids prefixed with the nested stack's (`Api/OrdersFunction`): an application split
+    into nested stacks is still one application, and the kill switch must stop all of it.
+    """
+    pairs: list[tuple[str, str]] = []
+    for resource in stack_resources(session, stack):
+        if not resource.physical_id:
+            continue
+        if resource.is_function:
+            pairs.append((_prefix + resource.logical_id, resource.physical_id))
+        elif nested and resource.is_nested_stack and _depth < MAX_NESTING:
+            pairs += stack_function_names(session, resource.physical_id, nested=True,
+                                          _prefix=f"{_prefix}{resource.logical_id}/", _depth=_depth + 1)
+    return pairs
+
+
+def stack_functions(session: AwsSession, stack: str, *, nested: bool = True) -> list[FunctionSummary]:
+    """The stack's functions (from its resources: the physical id is the function name; nested
+    stacks' functions included unless `nested=False`), each with its reserved concurrency, in
+    logical-id order. The per-function calls run a few at a time: boto3 clients are
+    thread-safe, and a stack of 20 functions is 40 calls."""
+    names = stack_function_names(session, stack, nested=nested)
     if not names:
         return []
     with ThreadPoolExecutor(max_workers=min(STACK_FUNCTION_WORKERS, len(names))) as pool:

@@ -16,6 +16,7 @@ calling them.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -83,6 +84,15 @@ def _read_tags(session: AwsSession, arn: str) -> tuple[dict[str, str] | None, st
         return dict(session.client("lambda").list_tags(Resource=arn).get("Tags") or {}), ""
     except ClientError as exc:
         return None, describe(exc, profile=session.profile).message
+
+
+_TAG_UNSAFE = re.compile(r"[^\w .:/=+\-@]")
+
+
+def tag_safe(text: str) -> str:
+    """A tag value AWS accepts: letters, digits, spaces and `_ . : / = + - @`, at most 256
+    characters (an assumed-role session name may hold a comma, which TagResource refuses)."""
+    return _TAG_UNSAFE.sub("_", text)[:MAX_TAG_VALUE]
 
 
 def _encode_prior(value: int | None) -> str:
@@ -167,7 +177,7 @@ def throttle(session: AwsSession, function: str, **details: Any) -> ConcurrencyC
                                  prior_recorded_in=source)
     client = session.client("lambda")
     warnings: list[str] = []
-    tags = {PRIOR_TAG: _encode_prior(fn.reserved), BY_TAG: ctx.caller[:MAX_TAG_VALUE],
+    tags = {PRIOR_TAG: _encode_prior(fn.reserved), BY_TAG: tag_safe(ctx.caller),
             AT_TAG: datetime.now(timezone.utc).isoformat(timespec="seconds")}
     try:
         client.tag_resource(Resource=fn.arn, Tags=tags)
@@ -312,7 +322,7 @@ def set_reserved_concurrency(session: AwsSession, function: str, value: int | No
 
 def _on_stack(session: AwsSession, stack: str, action: str,
               lever: Callable[..., ConcurrencyChange]) -> StackLeverResult:
-    names = [name for _, name in stack_function_names(session, stack)]
+    names = sorted({name for _, name in stack_function_names(session, stack, nested=True)})
     Context.of(session)  # resolve the identity once, before the workers share the session
 
     def pull(name: str) -> ConcurrencyChange | LeverFailure:
@@ -324,7 +334,7 @@ def _on_stack(session: AwsSession, stack: str, action: str,
     if not names:
         return StackLeverResult(stack, action)
     with ThreadPoolExecutor(max_workers=min(STACK_WORKERS, len(names))) as pool:
-        outcomes = list(pool.map(pull, sorted(names)))
+        outcomes = list(pool.map(pull, names))
     return StackLeverResult(
         stack, action,
         changes=tuple(o for o in outcomes if isinstance(o, ConcurrencyChange)),
@@ -333,7 +343,8 @@ def _on_stack(session: AwsSession, stack: str, action: str,
 
 
 def throttle_stack(session: AwsSession, stack: str) -> StackLeverResult:
-    """The kill switch: throttle every function of the stack, each recording its own prior state."""
+    """The kill switch: throttle every function of the stack and of its nested stacks, each
+    recording its own prior state."""
     return _on_stack(session, stack, "throttle", throttle)
 
 

@@ -51,20 +51,48 @@ def make_function(session: AwsSession, name: str | None = None, **extra: Any) ->
     return name
 
 
-def make_stack(session: AwsSession, functions: int = 3) -> tuple[str, list[str]]:
-    """A stack with `functions` inline-code functions and a topic; returns (stack, function names)."""
+def _template(session: AwsSession, functions: int) -> dict[str, Any]:
     role = role_arn(session.client("iam"))
     resources: dict[str, Any] = {"Alarms": {"Type": "AWS::SNS::Topic"}}
     for index in range(functions):
         resources[f"Worker{index}"] = {"Type": "AWS::Lambda::Function", "Properties": {
             "Runtime": "python3.11", "Handler": "index.handler", "Role": role,
             "Code": {"ZipFile": HANDLER}}}
+    return {"Resources": resources}
+
+
+def _function_names(session: AwsSession, stack: str) -> list[str]:
+    resources = session.client("cloudformation").describe_stack_resources(StackName=stack)["StackResources"]
+    return sorted(r["PhysicalResourceId"] for r in resources if r["ResourceType"] == "AWS::Lambda::Function")
+
+
+def make_stack(session: AwsSession, functions: int = 3) -> tuple[str, list[str]]:
+    """A stack with `functions` inline-code functions and a topic; returns (stack, function names)."""
     stack = unique("stack")
+    session.client("cloudformation").create_stack(
+        StackName=stack, TemplateBody=json.dumps(_template(session, functions)))
+    return stack, _function_names(session, stack)
+
+
+def make_nested_stack(session: AwsSession) -> tuple[str, str, list[str], list[str]]:
+    """A parent stack with one function and a nested stack `Child` with two.
+
+    Returns (parent, child stack id, parent's function names, child's function names). moto
+    reads a nested template only from its own S3, by a `https://BUCKET.s3.amazonaws.com/KEY` URL.
+    """
+    bucket = unique("templates")
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="child.json", Body=json.dumps(_template(session, 2)).encode())
+    parent = _template(session, 1)
+    parent["Resources"]["Child"] = {"Type": "AWS::CloudFormation::Stack", "Properties": {
+        "TemplateURL": f"https://{bucket}.s3.amazonaws.com/child.json"}}
+    stack = unique("parent")
     cfn = session.client("cloudformation")
-    cfn.create_stack(StackName=stack, TemplateBody=json.dumps({"Resources": resources}))
-    names = [r["PhysicalResourceId"] for r in cfn.describe_stack_resources(StackName=stack)["StackResources"]
-             if r["ResourceType"] == "AWS::Lambda::Function"]
-    return stack, sorted(names)
+    cfn.create_stack(StackName=stack, TemplateBody=json.dumps(parent))
+    child = next(r["PhysicalResourceId"] for r in cfn.describe_stack_resources(StackName=stack)["StackResources"]
+                 if r["LogicalResourceId"] == "Child")
+    return stack, child, _function_names(session, stack), _function_names(session, child)
 
 
 def session_on(endpoint: str, region: str, credentials: tuple[str, str]) -> AwsSession:

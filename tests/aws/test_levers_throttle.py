@@ -18,6 +18,7 @@ from tests.aws.functions_helpers import (
     fail_calls,
     invoke_status,
     make_function,
+    make_nested_stack,
     make_stack,
     session_on,
 )
@@ -280,6 +281,26 @@ def test_kill_switch_reports_what_failed_and_still_throttles_the_rest(demo_sessi
     assert "not found" in result.failures[0].message.lower()
     assert reserved_concurrency(demo_session, alive) == 0
     assert levers.unthrottle_stack(demo_session, stack).changes[0].after is None
+
+
+def test_kill_switch_reaches_nested_stacks(demo_session, lam) -> None:
+    parent, child, own, nested = make_nested_stack(demo_session)
+    try:
+        rows = stack_functions(demo_session, parent)
+        assert sorted(row.logical_id for row in rows) == ["Child/Worker0", "Child/Worker1", "Worker0"]
+        assert [row.name for row in stack_functions(demo_session, parent, nested=False)] == own
+        result = levers.throttle_stack(demo_session, parent)
+        assert result.ok and sorted(c.function for c in result.changes) == sorted(own + nested)
+        assert all(invoke_status(lam, name) == THROTTLED for name in own + nested)
+        restore = levers.unthrottle_stack(demo_session, parent)
+        assert restore.ok and all(c.after is None for c in restore.changes)
+        assert all(reserved_concurrency(demo_session, name) is None for name in own + nested)
+    finally:
+        for stack in (parent, child):
+            try:
+                delete_stack(demo_session, stack)
+            except ClientError:
+                pass  # moto may have removed the child with its parent
 
 
 def test_audit_entries_are_json_lines(demo_session, functions, state_dir) -> None:
