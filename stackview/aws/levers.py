@@ -72,10 +72,14 @@ class _Function:
 
 
 def _function(session: AwsSession, function: str) -> _Function:
-    """Name, ARN and current reservation (accepts a name or an ARN)."""
+    """Name, unqualified ARN and current reservation (accepts a name, `name:alias` or an ARN).
+
+    Reserved concurrency and tags belong to the function as a whole, never to a version or
+    alias, so a qualifier given by the caller is dropped."""
     raw = session.client("lambda").get_function_configuration(FunctionName=function)
     name = raw["FunctionName"]
-    return _Function(name, raw["FunctionArn"], reserved_concurrency(session, name))
+    arn = ":".join(str(raw["FunctionArn"]).split(":")[:7])  # arn:aws:lambda:REGION:ACCOUNT:function:NAME
+    return _Function(name, arn, reserved_concurrency(session, name))
 
 
 def _read_tags(session: AwsSession, arn: str) -> tuple[dict[str, str] | None, str]:

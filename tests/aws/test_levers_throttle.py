@@ -140,6 +140,17 @@ def test_unthrottling_a_function_that_is_not_throttled_changes_nothing(demo_sess
     assert entries_for(name) == []
 
 
+def test_a_qualified_name_or_arn_throttles_the_whole_function(demo_session, lam, functions) -> None:
+    name = functions(2)
+    version = lam.publish_version(FunctionName=name)["Version"]
+    arn = lam.get_function_configuration(FunctionName=name)["FunctionArn"]
+    change = levers.throttle(demo_session, f"{arn}:{version}")
+    assert (change.function, change.function_arn, change.before) == (name, arn, 2)
+    assert tags(lam, name)[levers.PRIOR_TAG] == "2"
+    assert levers.unthrottle(demo_session, f"{name}:{version}").after == 2
+    assert reserved_concurrency(demo_session, name) == 2
+
+
 def test_prior_state_survives_on_the_function_for_another_machine(
         demo_endpoint, demo_session, lam, functions, state_dir, monkeypatch) -> None:
     name = functions(8)
