@@ -12,8 +12,11 @@ from textual.reactive import reactive
 
 from stackview.aws.errors import describe
 from stackview.aws.session import AwsSession
+from stackview.config import theme_for
 from stackview.models import Identity
+from stackview.models.config import Config
 from stackview.navigation import Jump, JumpError, parse
+from stackview.themes import Settings, load_themes
 from stackview.widgets.palette import NavigationProvider
 from stackview.widgets.styles import variable_defaults
 
@@ -39,21 +42,35 @@ class StackviewApp(App[int]):
         session: AwsSession,
         *,
         read_only: bool = False,
+        settings: Settings | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         super().__init__()
         self.session = session
         self.read_only = read_only
+        self.settings = settings or default_settings()
+        self.settings.catalog.register(self)
+        self.theme = theme_for(self.config, session.profile)
         #: Injectable so snapshot tests render the same relative times on every run.
         self.clock = clock
         #: Names for `:` and the palette, filled by the screens' workers (never fetched on demand).
         self.catalog: dict[str, list[str]] = {"stacks": [], "functions": []}
+
+    @property
+    def config(self) -> Config:
+        return self.settings.config
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return variable_defaults(self.current_theme.to_color_system().generate())
 
     def on_mount(self) -> None:
         from stackview.screens.stacks import StacksScreen
+
+        if self.config.keymap:
+            self.set_keymap(dict(self.config.keymap))
+        notice = self.settings.notice()
+        if notice:
+            self.notify(notice, severity="warning", markup=False, timeout=12)
 
         self.identity = self.session.known_identity()
         if self.identity is None:
@@ -84,7 +101,7 @@ class StackviewApp(App[int]):
             "functions": self.catalog["functions"],
             "regions": self.session.available_regions(),
             "profiles": self.session.available_profiles(),
-            "themes": sorted(self.available_themes),
+            "themes": sorted(self.settings.catalog.names()),
         }
 
     def action_jump_prompt(self) -> None:
@@ -160,16 +177,23 @@ class StackviewApp(App[int]):
         self.session = session
         self.catalog = {"stacks": [], "functions": []}
         self.identity = identity
+        self.theme = theme_for(self.config, session.profile)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(StacksScreen())
+
+
+def default_settings() -> Settings:
+    """No config file: defaults, with stackview's built-in themes (and the user's, if any)."""
+    return Settings(Config(), load_themes(), [])
 
 
 def create_app(
     session: AwsSession,
     *,
     read_only: bool = False,
+    settings: Settings | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> StackviewApp:
     """The one factory the CLI and the tests use to build the app."""
-    return StackviewApp(session, read_only=read_only, clock=clock)
+    return StackviewApp(session, read_only=read_only, settings=settings, clock=clock)

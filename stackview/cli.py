@@ -19,7 +19,7 @@ from stackview import __version__
 #: Subcommands, each a module in stackview.commands with `add_parser(subparsers, parents)`
 #: that registers its parser and sets `run` (a function of the parsed args returning an exit code)
 #: with `parser.set_defaults(run=...)`.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("demo_server", "invoke", "throttle", "audit", "config")
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -122,11 +122,28 @@ def connect(args: argparse.Namespace, *, status=None) -> Iterator[Connection]:
     yield Connection(session, demo=False)
 
 
+def apply_config_defaults(args: argparse.Namespace, config) -> None:
+    """The config file's default profile and region, where the command line gave none."""
+    if getattr(args, "demo", False):
+        return
+    if getattr(args, "profile", None) is None and config.default_profile:
+        args.profile = config.default_profile
+    if getattr(args, "region", None) is None and config.default_region:
+        args.region = config.default_region
+
+
 def run_ui(args: argparse.Namespace) -> int:
     from stackview.app import create_app
+    from stackview.commands.config import binding_catalog
+    from stackview.commands.guard import read_only_reason
+    from stackview.themes import load_settings
 
+    settings = load_settings(binding_ids=[b.id for b in binding_catalog()])
+    apply_config_defaults(args, settings.config)
     with connect(args, status=lambda m: print(f"stackview: {m}", file=sys.stderr)) as conn:
-        app = create_app(conn.session, read_only=args.read_only)
+        # Read-only from the flag, the config, or the profile; unreadable settings fail closed.
+        read_only = read_only_reason(args) is not None
+        app = create_app(conn.session, read_only=read_only, settings=settings)
         app.run()
         return app.return_code or 0
 

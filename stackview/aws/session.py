@@ -58,7 +58,21 @@ class AwsSession:
 
     @property
     def profile(self) -> str | None:
-        return self.target.profile
+        """The profile in effect: --profile, else AWS_PROFILE (botocore resolves it); None for
+        the demo world and for the default credential chain without a profile."""
+        if self.target.demo:
+            return None
+        if self.target.profile:
+            return self.target.profile
+        name = self._boto.profile_name  # "default" when nothing chose a profile
+        return None if name == "default" else name
+
+    @property
+    def label(self) -> str:
+        """What the header shows for the profile: the profile in effect, "default", or "demo"."""
+        if self.target.demo:
+            return "demo"
+        return self.profile or "default"
 
     @property
     def endpoint_url(self) -> str | None:

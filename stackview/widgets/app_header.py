@@ -47,7 +47,7 @@ class AppHeader(Horizontal):
         text.append("  region ", style="dim")
         text.append(neutralize(session.region or "-"))
         text.append("  profile ", style="dim")
-        text.append(neutralize(session.target.label))
+        text.append(neutralize(session.label))
         if app.read_only:
             text.append("  ")
             text.append(" READ-ONLY ", style=style_for(app, "sv-badge-read-only", bold=True) + Style(reverse=True))
