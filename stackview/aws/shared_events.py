@@ -110,6 +110,14 @@ def new_schema_content(value: Any) -> dict[str, Any]:
     }
 
 
+def _examples(content: dict[str, Any]) -> dict[str, Any]:
+    """The examples mapping of a schema document (created empty when missing or malformed)."""
+    examples = content["components"].get("examples")
+    if not isinstance(examples, dict):
+        examples = content["components"]["examples"] = {}
+    return examples
+
+
 def check_name(name: str) -> str:
     if not name or len(name) > MAX_NAME or not _NAME.match(name):
         raise AwsError(UserError(
@@ -137,7 +145,7 @@ class SharedEvents:
         content = self._content(function)
         if content is None:
             return []
-        examples = content["components"].get("examples") or {}
+        examples = _examples(content)
         return [self._event(name, example) for name, example in examples.items()
                 if isinstance(example, dict) and "value" in example]
 
@@ -161,13 +169,13 @@ class SharedEvents:
         creating = content is None
         if content is None:
             content = new_schema_content(value)
-        content["components"].setdefault("examples", {})[name] = {"value": value}
+        _examples(content)[name] = {"value": value}
         self._write(function, content, create=creating)
 
     def delete(self, function: str, name: str) -> None:
         """Delete the shared event `name`; the schema goes with its last event."""
         content = self._content(function)
-        examples = (content or {}).get("components", {}).get("examples") or {}
+        examples = _examples(content) if content is not None else {}
         if name not in examples:
             raise AwsError(UserError(f"no shared event '{name}' for {bare_function_name(function)}",
                                      kind="not-found"))

@@ -219,3 +219,11 @@ def test_unreachable_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SharedEventsUnavailable) as caught:
         SharedEvents(session).list("fn")
     assert caught.value.reason == "unreachable" and "eu-west-1" in str(caught.value)
+
+
+def test_malformed_examples_are_read_as_none(store) -> None:
+    events, stubber = store
+    content = json.loads(console_schema())
+    content["components"]["examples"] = ["not", "a", "mapping"]
+    expect_describe(stubber, json.dumps(content))
+    assert events.list("orders-api") == []
