@@ -171,15 +171,22 @@ class Tail:
         self.engine.set_pattern(pattern.strip(), matcher)
         self._close_live("filter")
 
-    def batches(self) -> Iterator[list[LogEvent]]:
-        """Batches in order, when no `on_batch` was given. Ends at the end of a one-shot tail."""
+    def batches(self, heartbeat: float | None = None) -> Iterator[list[LogEvent]]:
+        """Batches in order, when no `on_batch` was given. Ends at the end of a one-shot tail
+        (or when stopped). With `heartbeat`, an empty batch comes after that many idle seconds,
+        so the reader can look at `stats()` while nothing arrives."""
+        idle_since = time.monotonic()
         while True:
             try:
                 batch = self._queue.get(timeout=0.25)
             except queue.Empty:
                 if self._stop.is_set() and self._queue.empty():
                     return
+                if heartbeat is not None and time.monotonic() - idle_since >= heartbeat:
+                    idle_since = time.monotonic()
+                    yield []
                 continue
+            idle_since = time.monotonic()
             if batch is _END:
                 return
             yield batch
