@@ -1,0 +1,116 @@
+"""The fulfilment worker: takes orders off the SQS queue, charges them, marks them done.
+
+Logs the way AWS Lambda Powertools' Logger does (one JSON object per line with service,
+cold_start, function_request_id, xray_trace_id and correlation_id), which is why the function's
+LoggingConfig is LogFormat JSON: the platform records are JSON too, and CloudWatch Logs
+Insights and filter patterns such as `{ $.level = "ERROR" }` work on every line.
+"""
+
+import json
+import os
+import random
+import sys
+import time
+from datetime import datetime, timezone
+
+import boto3
+
+table = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+#: Orders above this are refused by the (simulated) payment provider's fraud limit.
+DECLINE_ABOVE = float(os.environ.get("PAYMENT_LIMIT", "900"))
+#: Orders with more items than this go through the slow manual-review path.
+REVIEW_ITEMS = 20
+
+
+class StructuredLogger:
+    """A small stand-in for aws_lambda_powertools.Logger (the demo ships stdlib-only code)."""
+
+    def __init__(self, service, level="INFO"):
+        self.service = service
+        self.level = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}.get(level.upper(), 20)
+        self.keys = {}
+        self.cold_start = True
+
+    def inject_context(self, context):
+        self.keys = {
+            "cold_start": self.cold_start,
+            "function_name": context.function_name,
+            "function_memory_size": str(context.memory_limit_in_mb),
+            "function_arn": context.invoked_function_arn,
+            "function_request_id": context.aws_request_id,
+        }
+        self.cold_start = False
+
+    def set_correlation_id(self, value):
+        self.keys["correlation_id"] = value
+
+    def _log(self, level, number, message, extra):
+        if number < self.level:
+            return
+        caller = sys._getframe(2)
+        now = datetime.now(timezone.utc)
+        record = {
+            "level": level,
+            "location": f"{caller.f_code.co_name}:{caller.f_lineno}",
+            "message": message,
+            "timestamp": now.strftime("%Y-%m-%d %H:%M:%S,") + f"{now.microsecond // 1000:03d}+0000",
+            "service": self.service,
+            **self.keys,
+        }
+        trace = os.environ.get("_X_AMZN_TRACE_ID", "")
+        if trace.startswith("Root="):
+            record["xray_trace_id"] = trace.split(";")[0][5:]
+        record.update(extra)
+        print(json.dumps(record, default=str))
+
+    def info(self, message, **extra):
+        self._log("INFO", 20, message, extra)
+
+    def warning(self, message, **extra):
+        self._log("WARNING", 30, message, extra)
+
+    def error(self, message, **extra):
+        self._log("ERROR", 40, message, extra)
+
+
+logger = StructuredLogger(os.environ.get("POWERTOOLS_SERVICE_NAME", "orders"),
+                          os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
+
+
+def charge(order):
+    """The payment provider's answer (simulated: latency, a fraud limit, manual review)."""
+    time.sleep(random.uniform(0.04, 0.25))
+    if order.get("items", 0) > REVIEW_ITEMS:
+        logger.warning("Large order sent to manual review", items=order["items"])
+        time.sleep(0.5 * order["items"])
+    if float(order["total"]) > DECLINE_ABOVE:
+        return False, "amount above the card's fraud limit"
+    return True, "ch_" + order["orderId"][2:]
+
+
+def process(record):
+    attributes = record.get("messageAttributes") or {}
+    correlation = attributes.get("correlationId", {}).get("stringValue") or record["messageId"]
+    logger.set_correlation_id(correlation)
+    order = json.loads(record["body"])
+    ok, detail = charge(order)
+    if not ok:
+        logger.error("Payment declined", order_id=order["orderId"], reason=detail,
+                     total=order["total"])
+        status = "PAYMENT_DECLINED"
+    else:
+        logger.info("Payment captured", order_id=order["orderId"], charge_id=detail)
+        status = "FULFILLED"
+    table.update_item(Key={"orderId": order["orderId"]}, UpdateExpression="SET #s = :s",
+                      ExpressionAttributeNames={"#s": "status"},
+                      ExpressionAttributeValues={":s": status})
+    logger.info("Order updated", order_id=order["orderId"], status=status)
+
+
+def handler(event, context):
+    logger.inject_context(context)
+    records = event.get("Records", [])
+    logger.info("Processing batch", batch_size=len(records))
+    for record in records:
+        process(record)
+    return {"batchItemFailures": []}
