@@ -75,7 +75,24 @@ class StackviewApp(App[int]):
         self.identity = self.session.known_identity()
         if self.identity is None:
             self.run_worker(self._resolve_identity, thread=True, exit_on_error=False)
+        self.load_function_names()
         self.push_screen(StacksScreen())
+
+    def load_function_names(self) -> None:
+        """Fill the `:fn` / palette catalog with the region's functions, in the background."""
+        self.run_worker(self._list_function_names, thread=True, exit_on_error=False,
+                        group="function-names", exclusive=True)
+
+    def _list_function_names(self) -> None:
+        from stackview.aws.functions import list_functions
+
+        session = self.session
+        try:
+            names = sorted(summary.name for summary in list_functions(session))
+        except Exception:  # noqa: BLE001 - `:fn` then completes nothing; panels report errors
+            return
+        if session is self.session:
+            self.call_from_thread(self.catalog.__setitem__, "functions", names)
 
     def _resolve_identity(self) -> None:
         try:
@@ -143,6 +160,41 @@ class StackviewApp(App[int]):
             else:
                 opener(jump.target)
 
+    # -- the screens other screens open ---------------------------------------------------------
+    def open_function(self, name: str) -> None:
+        """The function screen (`:fn NAME`, Enter on a function anywhere)."""
+        from stackview.screens.function import FunctionScreen
+
+        self.push_screen(FunctionScreen(name))
+
+    def open_logs(self, target: str = "", *, pattern: str = "", since: str | None = None) -> None:
+        """The log view. `target` names a stack or a function; "" asks the current screen what
+        it shows (`log_scope()` returning (stack, functions)), as `:logs` alone does."""
+        from stackview.screens.logs import LogsScreen
+
+        stack: str | None = None
+        functions: list[str] = []
+        if not target:
+            scope = getattr(self.screen, "log_scope", None)
+            if scope is None:
+                self.notify_error(":logs needs a stack or function here (:logs NAME)")
+                return
+            stack, functions = scope()
+        elif target in self.catalog["stacks"]:
+            stack = target
+        else:
+            functions = [target]
+        self.push_screen(LogsScreen(stack=stack, functions=functions, pattern=pattern, since=since))
+
+    def open_invoke(self, function: str, qualifier: str | None = None) -> None:
+        """The invoke screen for a function (`i`), optionally on a version or alias."""
+        if self.read_only:
+            self.notify_error("read-only: invoking is a mutation and is turned off")
+            return
+        from stackview.screens.invoke import InvokeScreen
+
+        self.push_screen(InvokeScreen(function, qualifier=qualifier))
+
     def _pop_to_root(self) -> None:
         while len(self.screen_stack) > 2:  # the default screen and the stacks screen stay
             self.pop_screen()
@@ -180,6 +232,7 @@ class StackviewApp(App[int]):
         self.theme = theme_for(self.config, session.profile)
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.load_function_names()
         self.push_screen(StacksScreen())
 
 
