@@ -27,8 +27,7 @@ def read_only_reason(args: argparse.Namespace) -> str | None:
     from stackview.config import effective_read_only, load_config
 
     config, problems = load_config()
-    unreadable = [p for p in problems if p.severity == "error"
-                  and (not p.key or p.key == "read_only" or p.key.endswith(".read_only"))]
+    unreadable = [p for p in problems if p.severity == "error" and _hides_read_only(p.key)]
     if unreadable:
         return f"the config file's read-only setting cannot be trusted ({unreadable[0]})"
     profile = profile_in_effect(args, config.default_profile)
@@ -38,6 +37,15 @@ def read_only_reason(args: argparse.Namespace) -> str | None:
             return f"the config file makes the profile {profile} read-only"
         return "the config file sets read_only"
     return None
+
+
+def _hides_read_only(key: str) -> bool:
+    """Could the problem at `key` hide a read_only setting (or change which profile is in
+    effect)? The whole file, `read_only` anywhere, the profiles map or one profile's entry."""
+    if not key or key in ("read_only", "default_profile", "profiles") or key.endswith(".read_only"):
+        return True
+    parts = key.split(".")
+    return parts[0] == "profiles" and len(parts) == 2
 
 
 def refuse_if_read_only(args: argparse.Namespace, command: str) -> None:

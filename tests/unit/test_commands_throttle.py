@@ -46,6 +46,10 @@ def test_read_only_refuses_before_connecting(argv, capsys) -> None:
      "makes the profile prod read-only"),
     ("read_only: [\n", ["throttle", "orders"], "cannot be trusted"),
     ("read_only: maybe\n", ["throttle", "orders"], "cannot be trusted"),
+    # A broken profiles map or profile entry may be hiding a read_only: fail closed.
+    ("profiles: [prod]\n", ["throttle", "orders"], "cannot be trusted"),
+    ("profiles:\n  prod: yes\n", ["--profile", "prod", "throttle", "orders"], "cannot be trusted"),
+    ("default_profile: [prod]\n", ["throttle", "orders"], "cannot be trusted"),
 ])
 def test_read_only_from_the_config_file(tmp_path, capsys, config, argv, reason) -> None:
     (tmp_path / "config.yaml").write_text(config)
