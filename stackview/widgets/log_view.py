@@ -162,6 +162,24 @@ class LogView(ScrollView, can_focus=True):
             self._scroll_to_cursor()
         self.refresh()
 
+    def set_buffer(self, buffer: EventBuffer) -> None:
+        """Show another buffer (the screen restarts its tail into a fresh one when the "since"
+        window changes, so that a stopped tail's late writes land where nobody reads)."""
+        self.buffer = buffer
+        self.following = True
+        self.cursor = -1
+        self.scroll_to(x=0, y=0, animate=False, immediate=True)
+        self.rebuild()
+
+    def formatter_changed(self) -> None:
+        """The formatter's columns changed (timestamp mode): widths and cached lines are stale."""
+        if self.wrap:
+            self.rebuild()
+        else:
+            self._cache.clear()
+            self._update_size()
+            self.refresh()
+
     def _row_of_event(self, event: LogEvent) -> int:
         for row in range(self.row_count - 1, -1, -1):
             if self.event_at(row) is event:
@@ -304,10 +322,17 @@ class LogView(ScrollView, can_focus=True):
 
     def _highlight(self, body: Text, event: LogEvent) -> None:
         plain = body.plain
-        if self.matcher is not None and plain == event.message:
-            highlight = self.get_component_rich_style("log-view--highlight")
-            for start, end in self.matcher.spans(plain):
-                body.stylize(highlight, start, end)
+        if self.matcher is not None and plain:
+            # The body is the message without Lambda's prefix (`[INFO]\t<time>\t<id>\t`) and
+            # trailing newline: hits are found on the message, then shifted onto the body.
+            message = event.message
+            offset = message.rfind(plain) if plain != message else 0
+            if offset >= 0:
+                highlight = self.get_component_rich_style("log-view--highlight")
+                for start, end in self.matcher.spans(message):
+                    start, end = max(0, start - offset), min(len(plain), end - offset)
+                    if start < end:
+                        body.stylize(highlight, start, end)
         if self.search:
             needle = self.search.lower()
             lower = plain.lower()
@@ -381,7 +406,7 @@ class LogView(ScrollView, can_focus=True):
 
     def action_find(self, direction: int) -> None:
         if not self.search:
-            self.notify("No search: press f to search", timeout=2)
+            self.notify("No search: press s to search", timeout=2)
             return
         found = self.find_row(self.search, self.cursor, direction)
         if found is None:

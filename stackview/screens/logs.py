@@ -1,0 +1,408 @@
+"""The log view of a stack (all its functions, nested stacks included) or of some functions.
+
+How data flows, and why:
+- The log groups are resolved in a thread worker (a function's `LoggingConfig.LogGroup` is read,
+  not guessed). Then a `Tail` follows them in its own threads and appends ordered, de-duplicated
+  batches to an `EventBuffer`. The buffer *is* the hand-over: nothing is posted per batch. A
+  10 Hz timer on the UI thread indexes what arrived (`LogView.refresh_rows`), so however fast
+  events come, the UI does one bounded piece of work per tick and stays responsive.
+- Changing the "since" window starts a new tail into a fresh buffer; the old tail is told to stop
+  without waiting (its threads are daemons) and whatever it still writes lands in a buffer nobody
+  reads. Every tail of this screen shares one `RequestBudget`, so restarts and the request
+  drill-down never exceed the configured FilterLogEvents rate together.
+- `/` changes the filter: the buffer is re-filtered at once (`LogView.set_matcher`) and the tail's
+  server-side query restarts with the new pattern (`Tail.set_filter`). Lines an older, narrower
+  pattern kept out of the buffer are not fetched again beyond the tail's overlap window: `r`
+  reloads the whole window with the current pattern (the screen says so when it matters).
+
+Keys (ids in `BINDINGS`): 0-6 since (tail, 1m, 5m, 15m, 30m, 1h, 3h), `f` follow/pause, `G` end
+and follow, `w` wrap, `t` timestamps, `/` filter, `s` search (n / N), Enter request, `c` copy line,
+Ctrl+S save, `r` reload, Esc back. Space stays page-down, as in a pager.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from stackview.aws.errors import describe
+from stackview.logs.buffer import EventBuffer
+from stackview.logs.budget import RequestBudget
+from stackview.logs.filter_pattern import FilterPatternError
+from stackview.logs.parse import LogParser
+from stackview.logs.since import SinceError, parse_since
+from stackview.logs.tail import Tail, compile_filter
+from stackview.models.config import TIMESTAMP_MODES
+from stackview.widgets.app_header import AppHeader
+from stackview.widgets.literal import neutralize
+from stackview.widgets.log_format import LambdaLineFormatter
+from stackview.widgets.log_view import LogView
+from stackview.widgets.logs_prompt import LogsPrompt
+from stackview.widgets.logs_status import LogsErrors, LogsStatus, ViewState
+
+SINCE_PRESETS = ("tail", "1m", "5m", "15m", "30m", "1h", "3h")  # keys 0..6
+DEFAULT_SINCE = "15m"
+DRAIN_INTERVAL = 0.1
+STATUS_EVERY = 5  # drain ticks between status refreshes (twice a second)
+
+
+def _check_pattern(text: str) -> tuple[str, int] | None:
+    try:
+        compile_filter(text)
+    except FilterPatternError as exc:
+        return exc.message, exc.position
+    return None
+
+
+class LogsScreen(Screen):
+    DEFAULT_CSS = """
+    LogsScreen > LogView { height: 1fr; border: round $primary 40%; border-title-color: $text; }
+    LogsScreen > LogView:focus { border: round $primary; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="logs.back"),
+        Binding("f", "toggle_follow", "Follow", id="logs.follow"),
+        Binding("w", "toggle_wrap", "Wrap", id="logs.wrap"),
+        Binding("t", "cycle_timestamps", "Time", id="logs.timestamps"),
+        Binding("slash", "edit_filter", "Filter", id="logs.filter"),
+        Binding("s", "edit_search", "Search", id="logs.search"),
+        Binding("c", "copy_line", "Copy", id="logs.copy"),
+        Binding("ctrl+s", "save", "Save", id="logs.save"),
+        Binding("r", "reload", "Reload", id="logs.reload"),
+        *(
+            Binding(str(n), f"since('{since}')", f"Since {since}", show=n in (0, 3, 5),
+                    id=f"logs.since.{since}")
+            for n, since in enumerate(SINCE_PRESETS)
+        ),
+    ]
+    AUTO_FOCUS = "LogView"
+
+    def __init__(
+        self,
+        stack: str | None = None,
+        functions: Sequence[str] = (),
+        *,
+        pattern: str = "",
+        since: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.stack = stack
+        self.functions = list(functions)
+        self.pattern = pattern.strip()
+        self.since = since or DEFAULT_SINCE
+        scope = stack or ", ".join(self.functions) or "nothing"
+        self.scope = scope
+        self.crumb = f"logs {scope}"
+        self.sources: list[Any] = []
+        self.warnings: list[str] = []
+        self.tail: Tail | None = None
+        self.buffer: EventBuffer = EventBuffer(1)
+        self.budget: RequestBudget | None = None
+        self.phase = "resolving log groups ..."
+        self.saved: Path | None = None  # the last file written by Ctrl+S
+        self._leaving = threading.Event()
+        self._generation = 0
+        self._drained = (-1, -1)
+        self._ticks = 0
+        self._live_note = ""
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        config = self.app.config
+        self.buffer = EventBuffer(config.logs.buffer_lines)
+        self.budget = RequestBudget(config.logs.requests_per_second, sleep=self._leaving.wait)
+        mode = config.timestamps if config.timestamps in TIMESTAMP_MODES else "local"
+        self.formatter = LambdaLineFormatter(self.app, LogParser(), timestamp_mode=mode,
+                                             show_function=len(self.functions) != 1 or bool(self.stack))
+        yield AppHeader()
+        yield LogView(self.buffer, self.formatter, id="log-view")
+        yield LogsPrompt({"filter": _check_pattern}, id="logs-prompt")
+        yield LogsErrors(id="logs-errors")
+        yield LogsStatus(id="logs-status")
+        yield Footer()
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)
+
+    def on_mount(self) -> None:
+        error = _check_pattern(self.pattern)
+        if error is not None:
+            self.app.notify_error(f"invalid filter pattern: {error[0]} (at {error[1]})")
+            bad, self.pattern = self.pattern, ""
+            self.call_after_refresh(self.query_one(LogsPrompt).open, "filter", bad)
+        self.view.matcher = compile_filter(self.pattern)
+        self._update_title()
+        self.set_interval(DRAIN_INTERVAL, self._drain)
+        self._show_status()
+        self.run_worker(self._resolve, thread=True, exit_on_error=False, group="logs-resolve")
+
+    def on_unmount(self) -> None:
+        self._leaving.set()
+        if self.tail is not None:
+            self.tail.stop(timeout=0)  # threads are daemons: never wait on the UI thread
+            self.tail = None
+
+    # -- resolving and tailing ---------------------------------------------------------------
+    def _resolve(self) -> None:
+        from stackview.aws.log_sources import resolve_sources
+
+        session = self.app.session
+        try:
+            resolution = resolve_sources(session, stack=self.stack, functions=self.functions)
+        except Exception as exc:  # noqa: BLE001 - shown on the screen, nothing else to tail
+            self.app.call_from_thread(self._resolve_failed, describe(exc, profile=session.profile).one_line())
+            return
+        self.app.call_from_thread(self._resolved, resolution)
+
+    def _resolve_failed(self, message: str) -> None:
+        self.phase = "cannot resolve log groups"
+        self.warnings = [message]
+        self._show_status()
+
+    def _resolved(self, resolution: Any) -> None:
+        self.sources = list(resolution.sources)
+        self.warnings = list(resolution.warnings)
+        if not self.sources:
+            self.phase = "nothing to tail"
+            self._show_status()
+            return
+        parser = LogParser(resolution.functions_by_group)
+        self.formatter.parser = parser
+        self.formatter.function_width = min(28, max(len(parser.function_of(s.log_group)) for s in self.sources))
+        self.formatter.show_function = len(self.sources) > 1 or bool(self.stack)
+        self.view.formatter_changed()
+        self.restart_tail()
+
+    def restart_tail(self) -> None:
+        """(Re)start the tail from the current "since" into a fresh buffer."""
+        if not self.sources or self._leaving.is_set():
+            return
+        now_ms = int(time.time() * 1000)
+        try:
+            start_ms = parse_since("now" if self.since == "tail" else self.since, now_ms)
+        except SinceError as exc:
+            self.app.notify_error(f"since: {exc}; using {DEFAULT_SINCE}")
+            self.since = DEFAULT_SINCE
+            start_ms = parse_since(DEFAULT_SINCE, now_ms)
+        self._generation += 1
+        old, self.tail = self.tail, None
+        if old is not None:
+            old.stop(timeout=0)
+        self.buffer = EventBuffer(self.app.config.logs.buffer_lines)
+        self._drained = (-1, -1)
+        self.view.set_buffer(self.buffer)
+        self.phase = "starting the tail ..."
+        generation, buffer, pattern = self._generation, self.buffer, self.pattern
+        self.run_worker(lambda: self._open_tail(generation, buffer, start_ms, pattern), thread=True,
+                        exit_on_error=False, group="logs-tail")
+        self._update_title()
+        self._show_status()
+
+    def _open_tail(self, generation: int, buffer: EventBuffer, start_ms: int, pattern: str) -> None:
+        # Making the clients is blocking work: done here, not on the UI thread.
+        try:
+            tail = Tail(self.app.session, self.sources, start_ms=start_ms, pattern=pattern, follow=True,
+                        budget=self.budget, buffer=buffer, on_batch=_ignore, live_tail=True)
+            tail.start()
+        except Exception as exc:  # noqa: BLE001 - shown; the screen stays usable
+            self.app.call_from_thread(self._resolve_failed, describe(exc).one_line())
+            return
+        try:
+            self.app.call_from_thread(self._tail_started, generation, tail)
+        except Exception:  # noqa: BLE001 - the app is gone: do not leave threads polling
+            tail.stop(timeout=0)
+            raise
+
+    def _tail_started(self, generation: int, tail: Tail) -> None:
+        if generation != self._generation or self._leaving.is_set():
+            tail.stop(timeout=0)  # the window changed (or we left) while it was starting
+            return
+        self.tail = tail
+        self.phase = ""
+        self._show_status()
+
+    def _drain(self) -> None:
+        """Index what the tail appended since the last tick (the only per-event UI work)."""
+        buffer = self.buffer
+        mark = (buffer.first_seq, buffer.next_seq)
+        if mark != self._drained:
+            self._drained = mark
+            self.view.refresh_rows()
+        self._ticks += 1
+        if self._ticks % STATUS_EVERY == 0:
+            self._show_status()
+            if self.formatter.timestamp_mode == "relative" and self._ticks % (STATUS_EVERY * 2) == 0:
+                self.view.clear_render_cache()  # "12s ago" moves on
+
+    # -- status ------------------------------------------------------------------------------
+    def view_state(self) -> ViewState:
+        view = self.view
+        return ViewState(
+            since=self.since,
+            pattern=self.pattern,
+            buffered=len(self.buffer),
+            shown=view.row_count,
+            following=view.following,
+            wrap=view.wrap,
+            timestamps=self.formatter.timestamp_mode,
+            search=view.search,
+            phase=self.phase,
+        )
+
+    def _show_status(self) -> None:
+        stats = self.tail.stats() if self.tail is not None else None
+        self.query_one(LogsStatus).show(stats, self.view_state())
+        self.query_one(LogsErrors).show(stats, self.warnings)
+        note = stats.live_note if stats is not None else ""
+        if note and note not in ("off", "polling") and note != self._live_note:
+            self.notify(note, timeout=5, markup=False)
+        self._live_note = note
+
+    def _update_title(self) -> None:
+        title = Text(f"logs · {neutralize(self.scope)}")
+        if self.pattern:
+            title.append(f"  /{neutralize(self.pattern)}", style="bold")
+        self.view.border_title = title
+        self.view.border_subtitle = Text(f"since {neutralize(self.since)}")
+
+    def on_log_view_follow_changed(self, _event: LogView.FollowChanged) -> None:
+        self._show_status()
+
+    # -- keys --------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_since(self, since: str) -> None:
+        self.since = since
+        if not self.sources:
+            self._update_title()
+            self._show_status()
+            return
+        self.restart_tail()
+
+    def action_reload(self) -> None:
+        self.restart_tail()
+
+    def action_toggle_follow(self) -> None:
+        self.view.set_following(not self.view.following)
+        self._show_status()
+
+    def action_toggle_wrap(self) -> None:
+        self.view.set_wrap(not self.view.wrap)
+        self._show_status()
+
+    def action_cycle_timestamps(self) -> None:
+        modes = TIMESTAMP_MODES
+        current = self.formatter.timestamp_mode
+        self.formatter.timestamp_mode = modes[(modes.index(current) + 1) % len(modes)] if current in modes else modes[0]
+        self.view.formatter_changed()
+        self._show_status()
+
+    def action_edit_filter(self) -> None:
+        self.query_one(LogsPrompt).open("filter", self.pattern)
+
+    def action_edit_search(self) -> None:
+        self.query_one(LogsPrompt).open("search", self.view.search)
+
+    def action_copy_line(self) -> None:
+        event = self.view.selected
+        if event is None:
+            self.notify("No line selected", timeout=2)
+            return
+        self.app.copy_to_clipboard(event.message.rstrip("\n"))
+        self.notify("Copied the line", timeout=2)
+
+    def action_save(self) -> None:
+        events = self.view.visible_events()
+        if not events:
+            self.notify("Nothing to save", timeout=2)
+            return
+        self.run_worker(lambda: self._save(events), thread=True, exit_on_error=False, group="logs-save")
+
+    def _save(self, events: list) -> None:
+        from stackview.locations import data_dir
+        from stackview.logs.output import EventWriter
+
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.scope)[:60].strip("-") or "logs"
+        name = f"stackview-logs-{slug}-{time.strftime('%Y%m%d-%H%M%S')}.log"
+        problems = []
+        for folder in (Path.cwd(), data_dir()):
+            path = folder / name
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                with path.open("w", encoding="utf-8") as stream:
+                    writer = EventWriter(stream, output="text", parser=self.formatter.parser,
+                                         function_width=self.formatter.function_width)
+                    writer.write(events)
+                    writer.flush()
+            except OSError as exc:
+                problems.append(f"{folder}: {exc.strerror or exc}")
+                continue
+            self.app.call_from_thread(self._saved, path, len(events))
+            return
+        self.app.call_from_thread(self.app.notify_error, "could not save the log: " + "; ".join(problems))
+
+    def _saved(self, path: Path, count: int) -> None:
+        self.saved = path
+        self.notify(f"Saved {count:,} lines to {path}", timeout=8, markup=False)
+
+    # -- the prompt ----------------------------------------------------------------------------
+    def on_logs_prompt_edited(self, event: LogsPrompt.Edited) -> None:
+        if event.mode == "search":
+            self.view.set_search(event.text)
+
+    def on_logs_prompt_applied(self, event: LogsPrompt.Applied) -> None:
+        self.view.focus()
+        if event.mode == "filter":
+            self.apply_filter(event.text)
+        elif event.mode == "search":
+            self.view.set_search(event.text)
+            if event.text:
+                self.view.action_find(1)
+        self._show_status()
+
+    def on_logs_prompt_cancelled(self, event: LogsPrompt.Cancelled) -> None:
+        self.view.focus()
+        if event.mode == "search":
+            self.view.set_search(event.previous)
+
+    def apply_filter(self, text: str) -> None:
+        """Use a new filter pattern (already known to be valid)."""
+        pattern = text.strip()
+        if pattern == self.pattern:
+            return
+        previous, self.pattern = self.pattern, pattern
+        self.view.set_matcher(compile_filter(pattern))
+        if self.tail is not None:
+            self.tail.set_filter(pattern)
+        if previous and self.tail is not None:
+            self.notify(f"Lines the previous filter left out are fetched again for the last seconds only; "
+                        f"r reloads since {self.since}", timeout=6, markup=False)
+        self._update_title()
+
+    # -- drill-down ------------------------------------------------------------------------------
+    def on_log_view_chosen(self, event: LogView.Chosen) -> None:
+        from stackview.screens.logs_request import RequestScreen, request_lines
+
+        request_id = self.formatter.record(event.event).request_id
+        if not request_id:
+            self.notify("This line carries no request id", timeout=3)
+            return
+        lines = request_lines(self.buffer.snapshot(), request_id)
+        self.app.push_screen(RequestScreen(request_id, lines, self.formatter.parser,
+                                           groups=[s.log_group for s in self.sources], budget=self.budget))
+
+
+def _ignore(_batch: object) -> None:
+    """The tail's `on_batch`: the batch is already in the buffer, which the drain timer reads."""

@@ -1,0 +1,216 @@
+"""Enter on a log line: everything one request printed, across streams, JSON pretty-printed.
+
+Where the lines come from:
+- the log view's buffer, at once. A line belongs to the request when it carries the request id,
+  or when it was printed in the same stream between that request's START and its END/REPORT (a
+  bare `print()` carries no id, but an execution environment runs one request at a time);
+- CloudWatch, in a worker: a one-shot FilterLogEvents for `"<request id>"` over the same groups,
+  from 15 minutes before the first line known (Lambda's longest timeout) to now. That finds lines
+  the buffer does not hold (older than the window, dropped, or hidden by the active filter) and
+  Lambda's retries of the same request. It shares the log screen's request budget.
+Both are merged in time order, each line once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from stackview.aws.errors import describe
+from stackview.logs.parse import LogParser
+from stackview.models import LogEvent
+from stackview.widgets.app_header import AppHeader
+from stackview.widgets.literal import literal_text, neutralize
+from stackview.widgets.styles import style_for
+
+LOOK_BACK_MS = 15 * 60 * 1000  # Lambda's maximum timeout: a request cannot have started earlier
+MAX_LINES = 5_000
+
+
+def _opens(message: str) -> bool:
+    return message.startswith("START RequestId: ") or '"platform.start"' in message[:80]
+
+
+def _closes(message: str) -> bool:
+    return message.startswith(("END RequestId: ", "REPORT RequestId: ")) or (
+        message.startswith("{") and ('"platform.report"' in message[:80] or '"platform.runtimeDone"' in message[:80])
+    )
+
+
+def request_lines(events: Iterable[LogEvent], request_id: str) -> list[LogEvent]:
+    """The events of `request_id` among `events` (in their order): lines naming the id, and
+    lines of the same stream between its START and its END/REPORT."""
+    open_in: dict[tuple[str, str], str] = {}  # (group, stream) -> request id running there
+    out: list[LogEvent] = []
+    for event in events:
+        message = event.message
+        where = (event.log_group, event.log_stream)
+        if request_id in message:
+            out.append(event)
+            if _opens(message):
+                open_in[where] = request_id
+            elif _closes(message):
+                open_in.pop(where, None)
+        elif open_in.get(where) == request_id:
+            if _opens(message):  # another request started: ours ended without its END line
+                open_in.pop(where, None)
+            else:
+                out.append(event)
+    return out
+
+
+def merge(first: Sequence[LogEvent], second: Sequence[LogEvent]) -> list[LogEvent]:
+    """Both lists in time order, each event once (Live Tail ids differ from FilterLogEvents
+    ids, so identity is the group, stream, timestamp and message)."""
+    seen: set[tuple[str, str, int, str]] = set()
+    out: list[LogEvent] = []
+    for event in sorted([*first, *second], key=lambda e: (e.timestamp, e.ingestion_time)):
+        key = (event.log_group, event.log_stream, event.timestamp, event.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(event)
+    return out
+
+
+def pretty_message(message: str) -> str:
+    """A JSON object message indented; anything else as it is (without the trailing newline)."""
+    stripped = message.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        try:
+            return json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
+        except ValueError:
+            pass
+    return message.rstrip("\n")
+
+
+class RequestScreen(Screen):
+    """Every line of one request; Esc goes back to the tail (which kept running)."""
+
+    DEFAULT_CSS = """
+    RequestScreen > #request-note { height: 1; padding: 0 1; background: $panel; }
+    RequestScreen > VerticalScroll { padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="logs.request.back"),
+        Binding("c", "copy", "Copy all", id="logs.request.copy"),
+    ]
+    AUTO_FOCUS = "VerticalScroll"
+
+    def __init__(self, request_id: str, lines: Sequence[LogEvent], parser: LogParser, *,
+                 groups: Sequence[str] = (), budget: Any = None) -> None:
+        super().__init__()
+        self.request_id = request_id
+        self.lines: list[LogEvent] = list(lines)
+        self.parser = parser
+        self.groups = list(groups)
+        self.budget = budget
+        self.crumb = f"request {request_id}"
+        self.searched = False  # the CloudWatch query has answered
+        self._tail: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static(id="request-note")
+        with VerticalScroll(id="request-lines"):
+            yield Static(id="request-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._render_lines()
+        if self.groups:
+            self._note(f"{len(self.lines)} lines from the buffer; searching CloudWatch for the request id ...")
+            self.run_worker(self._search, thread=True, exit_on_error=False, group="request-search")
+        else:
+            self._note(f"{len(self.lines)} lines")
+
+    def on_unmount(self) -> None:
+        tail = self._tail
+        if tail is not None:
+            tail.stop(timeout=0)
+
+    def _note(self, message: str) -> None:
+        self.query_one("#request-note", Static).update(Text(neutralize(message)))
+
+    def _search(self) -> None:
+        from stackview.logs.tail import Tail
+
+        first = min((e.timestamp for e in self.lines), default=None)
+        start = (first if first is not None else int(datetime.now(timezone.utc).timestamp() * 1000)) - LOOK_BACK_MS
+        found: list[LogEvent] = []
+        try:
+            self._tail = tail = Tail(self.app.session, self.groups, start_ms=start,
+                                     pattern=f'"{self.request_id}"', follow=False, live_tail=False,
+                                     budget=self.budget)
+            tail.start()
+            for batch in tail.batches():
+                found.extend(batch)
+                if len(found) >= MAX_LINES:
+                    break
+            tail.stop(timeout=0)
+            errors = tail.stats().group_errors
+        except Exception as exc:  # noqa: BLE001 - the buffer's lines stay; the problem is shown
+            self.app.call_from_thread(self._searched, [], [describe(exc).one_line()])
+            return
+        self.app.call_from_thread(self._searched, found, [f"{g}: {m}" for g, m in errors.items()])
+
+    def _searched(self, found: list[LogEvent], errors: list[str]) -> None:
+        before = len(self.lines)
+        # Emulators may ignore the pattern: only lines that name the id are taken.
+        self.lines = merge(self.lines, [e for e in found if self.request_id in e.message])
+        self.searched = True
+        added = len(self.lines) - before
+        note = f"{len(self.lines)} lines ({added} more from CloudWatch)"
+        if errors:
+            note += "; not searched: " + "; ".join(errors)
+        self._note(note)
+        if added:
+            self._render_lines()
+
+    def _render_lines(self) -> None:
+        # One Static for all lines: a request is small, and one widget per line would not be.
+        if not self.lines:
+            self.query_one("#request-text", Static).update(Text("no line of this request is held", style="dim"))
+            return
+        text = Text(end="")
+        for index, event in enumerate(self.lines[:MAX_LINES]):
+            if index:
+                text.append("\n\n")
+            text.append_text(self.line_text(event))
+        self.query_one("#request-text", Static).update(text)
+
+    def line_text(self, event: LogEvent) -> Text:
+        record = self.parser.parse(event)
+        moment = datetime.fromtimestamp(event.timestamp / 1000, tz=timezone.utc)
+        text = Text(end="")
+        text.append(moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z",
+                    style_for(self.app, "sv-log-time"))
+        text.append("  ")
+        text.append(neutralize(record.function), style_for(self.app, "sv-log-function"))
+        text.append("  ")
+        text.append(neutralize(event.log_stream), style_for(self.app, "sv-muted"))
+        if record.level:
+            text.append("  ")
+            error = record.is_error
+            text.append(record.level, style_for(self.app, "sv-level-error" if error else "sv-level-info", bold=error))
+        text.append("\n")
+        text.append_text(literal_text(pretty_message(event.message), keep_newlines=True))
+        return text
+
+    def plain_text(self) -> str:
+        return "\n".join(self.line_text(event).plain for event in self.lines)
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.plain_text())
+        self.notify(f"Copied {len(self.lines)} lines", timeout=2)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
