@@ -12,6 +12,7 @@ from stackview.aws.stacks import describe_stack
 from stackview.models import Stack
 from stackview.screens.stack_tabs import (
     EventsPanel,
+    FunctionsPanel,
     OutputsPanel,
     ParametersPanel,
     ResourcesPanel,
@@ -24,7 +25,9 @@ from stackview.widgets.literal import literal_text
 from stackview.widgets.record_table import RecordTable
 from stackview.widgets.styles import status_style, style_for
 
-TABS = ("resources", "outputs", "parameters", "events", "template")
+TABS = ("resources", "outputs", "parameters", "events", "template", "functions")
+#: The kill switch and its restore change the account: hidden in read-only mode.
+MUTATIONS = frozenset({"throttle_stack", "unthrottle_stack"})
 
 
 class StackSummary(DataPanel):
@@ -70,6 +73,9 @@ class StackScreen(Screen):
         Binding("r", "refresh", "Refresh", id="stack.refresh"),
         Binding("c", "copy", "Copy", id="stack.copy"),
         Binding("slash", "filter", "Filter", id="stack.filter"),
+        Binding("l", "logs", "Logs", id="stack.logs"),
+        Binding("T", "throttle_stack", "Kill switch", id="stack.throttle"),
+        Binding("U", "unthrottle_stack", "Restore", id="stack.unthrottle"),
         *(
             Binding(str(n), f"tab('{tab}')", tab.title(), show=False, id=f"stack.tab.{tab}")
             for n, tab in enumerate(TABS, start=1)
@@ -81,6 +87,9 @@ class StackScreen(Screen):
         self.stack_ref = stack_ref
         self.stack_name = name
         self.crumb = name
+        from stackview.screens.levers import LeverRunner
+
+        self.levers = LeverRunner(self, self._reload_functions)
 
     def compose(self) -> ComposeResult:
         from stackview.widgets.filter_input import FilterInput
@@ -98,6 +107,8 @@ class StackScreen(Screen):
                 yield EventsPanel(self.stack_ref)
             with TabPane("Template", id="template"):
                 yield TemplatePanel(self.stack_ref)
+            with TabPane("Functions", id="functions"):
+                yield FunctionsPanel(self.stack_ref)
         yield FilterInput(id="stack-filter")
         yield Footer()
 
@@ -121,6 +132,31 @@ class StackScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MUTATIONS and self.app.read_only:
+            return False
+        return True
+
+    def log_scope(self) -> tuple[str | None, list[str]]:
+        """For `l` and `:logs`: every function of this stack."""
+        return self.stack_name, []
+
+    def action_logs(self) -> None:
+        self.app.open_logs()
+
+    def action_throttle_stack(self) -> None:
+        from stackview.screens.levers import throttle_stack
+
+        throttle_stack(self.levers, self.stack_ref, self.stack_name)
+
+    def action_unthrottle_stack(self) -> None:
+        from stackview.screens.levers import unthrottle_stack
+
+        unthrottle_stack(self.levers, self.stack_ref, self.stack_name)
+
+    def _reload_functions(self) -> None:
+        self.query_one(FunctionsPanel).reload()
 
     def action_refresh(self) -> None:
         self.query_one(StackSummary).reload()

@@ -10,8 +10,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from stackview.aws.errors import describe
+from stackview.aws.functions import stack_functions
 from stackview.aws.stacks import stack_events, stack_resources, stack_template
 from stackview.models import Page, Stack, StackEvent, StackResource, StackTemplate, StatusFamily
+from stackview.models.functions import FunctionSummary
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.format import relative_time, short_time
 from stackview.widgets.literal import literal_text, neutralize
@@ -80,6 +82,63 @@ class ResourcesPanel(TableTab, DataPanel):
 
             name = resource.physical_id.split("/")[1] if "/" in resource.physical_id else resource.physical_id
             self.app.push_screen(StackScreen(resource.physical_id, name))
+        elif resource.is_function and resource.physical_id:
+            self.app.open_function(resource.physical_id)
+
+
+class FunctionsPanel(TableTab, DataPanel):
+    """The stack's functions (nested stacks' too) with their reserved concurrency; a THROTTLED
+    badge where it is 0, so a kill switch left on is seen at a glance. Enter opens one."""
+
+    tab_title = "Functions"
+
+    def __init__(self, stack_ref: str) -> None:
+        super().__init__(classes="stack-tab", id="functions-panel")
+        self.stack_ref = stack_ref
+
+    def compose_content(self) -> ComposeResult:
+        yield RecordTable(("Function", "Logical ID", "Runtime", "Memory", "Timeout", "Modified", "Reserved", "Note"))
+        yield Static(classes="empty-note", id="functions-empty")
+
+    def fetch(self) -> list[FunctionSummary]:
+        return stack_functions(self.app.session, self.stack_ref)
+
+    def show(self, functions: list[FunctionSummary]) -> None:
+        from stackview.screens.function_tabs import reservation_cell
+
+        muted = style_for(self.app, "sv-muted")
+        failed = style_for(self.app, "sv-status-failed")
+        now = self.app.clock()
+        records = [
+            Record(
+                key=f.logical_id or f.name,
+                cells=(
+                    literal_text(f.name, "bold"),
+                    literal_text(f.logical_id, muted),
+                    literal_text(f.runtime),
+                    literal_text(f"{f.memory} MB" if f.memory else "-"),
+                    literal_text(f"{f.timeout} s" if f.timeout else "-"),
+                    literal_text(relative_time(f.last_modified, now), muted),
+                    reservation_cell(self.app, f.reserved_concurrency, f.reserved_known),
+                    literal_text(f.error, failed),
+                ),
+                value=f,
+            )
+            for f in functions
+        ]
+        self.query_one(RecordTable).set_records(records)
+        note = self.query_one("#functions-empty", Static)
+        note.update("No functions in this stack." if not functions else "")
+        note.display = not functions
+        self.refresh_title()
+
+    def copy_value(self) -> str | None:
+        function: FunctionSummary | None = self.selected_value()
+        return (function.arn or function.name) if function else None
+
+    def on_record_table_chosen(self, event: RecordTable.Chosen) -> None:
+        function: FunctionSummary = event.record.value
+        self.app.open_function(function.name)
 
 
 class OutputsPanel(TableTab, Vertical):

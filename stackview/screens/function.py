@@ -1,0 +1,204 @@
+"""One Lambda function: Overview, Versions, Aliases and Concurrency tabs, logs, invoke, levers.
+
+The levers (throttle, unthrottle, reserved concurrency, alias traffic) are bindings of this
+screen whose `check_action` answers False in read-only mode, so they vanish from the footer and
+from `?` instead of failing when pressed; the alias levers and the reveal key exist only on the
+tab they act on. The flows themselves live in `stackview.screens.levers`.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from stackview.models.functions import Alias, FunctionVersion
+from stackview.screens import levers
+from stackview.screens.function_overview import OverviewPanel
+from stackview.screens.function_tabs import AliasesPanel, ConcurrencyPanel, VersionsPanel
+from stackview.widgets.app_header import AppHeader
+from stackview.widgets.data_panel import DataPanel
+from stackview.widgets.filter_input import FilterInput
+from stackview.widgets.record_table import RecordTable
+
+TABS = ("overview", "versions", "aliases", "concurrency")
+#: Actions that change something in the account (invoking runs code): hidden in read-only mode.
+MUTATIONS = frozenset({"throttle", "unthrottle", "reserve", "alias_weight", "alias_promote",
+                       "alias_rollback", "invoke"})
+ALIAS_ACTIONS = frozenset({"alias_weight", "alias_promote", "alias_rollback"})
+
+
+class FunctionScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="function.back"),
+        Binding("r", "refresh", "Refresh", id="function.refresh"),
+        Binding("c", "copy", "Copy", id="function.copy"),
+        Binding("slash", "filter", "Filter", show=False, id="function.filter"),
+        Binding("l", "logs", "Logs", id="function.logs"),
+        Binding("i", "invoke", "Invoke", id="function.invoke"),
+        Binding("v", "reveal", "Reveal env", id="function.reveal"),
+        Binding("t", "throttle", "Throttle", id="function.throttle"),
+        Binding("u", "unthrottle", "Unthrottle", id="function.unthrottle"),
+        Binding("n", "reserve", "Reserve N", id="function.reserve"),
+        Binding("w", "alias_weight", "Weight", id="function.alias_weight"),
+        Binding("p", "alias_promote", "Promote", id="function.alias_promote"),
+        Binding("b", "alias_rollback", "Roll back", id="function.alias_rollback"),
+        *(
+            Binding(str(n), f"tab('{tab}')", tab.title(), show=False, id=f"function.tab.{tab}")
+            for n, tab in enumerate(TABS, start=1)
+        ),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.function_name = name
+        self.crumb = name
+        self.levers = levers.LeverRunner(self, self.reload_all)
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        with TabbedContent(id="function-tabs"):
+            with TabPane("Overview", id="overview"):
+                yield OverviewPanel(self.function_name)
+            with TabPane("Versions", id="versions"):
+                yield VersionsPanel(self.function_name)
+            with TabPane("Aliases", id="aliases"):
+                yield AliasesPanel(self.function_name)
+            with TabPane("Concurrency", id="concurrency"):
+                yield ConcurrencyPanel(self.function_name)
+        yield FilterInput(id="function-filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._focus_active()
+
+    # -- tabs -------------------------------------------------------------------------------------
+    @property
+    def active_tab(self) -> str:
+        """The active tab's id ("" before the tabs are composed: bindings are checked early)."""
+        tabs = self.query(TabbedContent)
+        return tabs.first().active if tabs else ""
+
+    def _active_pane(self) -> TabPane:
+        tabs = self.query_one(TabbedContent)
+        return tabs.get_pane(tabs.active)
+
+    def _active_panel(self) -> DataPanel:
+        return self._active_pane().query_one(".function-tab", DataPanel)
+
+    def _focus_active(self) -> None:
+        tables = self._active_pane().query(RecordTable)
+        if tables:
+            tables.first().focus()
+        else:
+            self._active_pane().query_one("#overview-scroll").focus()
+
+    def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+        self.call_after_refresh(self._focus_active)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MUTATIONS and self.app.read_only:
+            return False
+        if action in ALIAS_ACTIONS and self.active_tab != "aliases":
+            return False
+        if action == "reveal" and self.active_tab != "overview":
+            return False
+        return True
+
+    # -- what the rest of the app asks ------------------------------------------------------------
+    def log_scope(self) -> tuple[str | None, list[str]]:
+        """For `l` and `:logs`: this function's log, no stack."""
+        return None, [self.function_name]
+
+    def selected_qualifier(self) -> str | None:
+        """The version or alias under the cursor when its tab is active ($LATEST means none)."""
+        tab = self.active_tab
+        if tab not in ("versions", "aliases"):
+            return None
+        record = self._active_pane().query_one(RecordTable).selected
+        if record is None:
+            return None
+        value = record.value
+        if isinstance(value, FunctionVersion):
+            return None if value.version == "$LATEST" else value.version
+        if isinstance(value, Alias):
+            return value.name
+        return None
+
+    def selected_alias(self) -> Alias | None:
+        record = self.query_one(AliasesPanel).query_one(RecordTable).selected
+        return record.value if record else None
+
+    def reload_all(self) -> None:
+        for panel in self.query(DataPanel):
+            panel.reload()
+
+    # -- keys -------------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.reload_all()
+
+    def action_copy(self) -> None:
+        value = self._active_panel().copy_value()  # type: ignore[attr-defined]
+        if value:
+            self.app.copy_to_clipboard(value)
+            self.notify("Copied", timeout=2)
+
+    def action_filter(self) -> None:
+        tables = self._active_pane().query(RecordTable)
+        if tables:
+            filter_input = self.query_one(FilterInput)
+            filter_input.applied = tables.first().filter_text
+            filter_input.open()
+
+    def on_filter_input_changed(self, event: FilterInput.Changed) -> None:
+        tables = self._active_pane().query(RecordTable)
+        if not tables:
+            return
+        tables.first().set_filter(event.text)
+        self._active_panel().refresh_title()  # type: ignore[attr-defined]
+        if event.final:
+            tables.first().focus()
+
+    def action_logs(self) -> None:
+        self.app.open_logs()
+
+    def action_invoke(self) -> None:
+        self.app.open_invoke(self.function_name, self.selected_qualifier())
+
+    def action_reveal(self) -> None:
+        panel = self.query_one(OverviewPanel)
+        panel.reveal()
+        self.notify("Environment values shown" if panel.revealed else "Environment values hidden", timeout=2)
+
+    def action_throttle(self) -> None:
+        levers.throttle_function(self.levers, self.function_name)
+
+    def action_unthrottle(self) -> None:
+        levers.unthrottle_function(self.levers, self.function_name)
+
+    def action_reserve(self) -> None:
+        levers.reserve_function(self.levers, self.function_name)
+
+    def _with_alias(self, lever) -> None:
+        alias = self.selected_alias()
+        if alias is None:
+            self.app.notify_error("select an alias first")
+            return
+        lever(self.levers, self.function_name, alias)
+
+    def action_alias_weight(self) -> None:
+        self._with_alias(levers.shift_alias)
+
+    def action_alias_promote(self) -> None:
+        self._with_alias(levers.promote_alias)
+
+    def action_alias_rollback(self) -> None:
+        self._with_alias(levers.rollback_alias)

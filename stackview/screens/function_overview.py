@@ -1,0 +1,126 @@
+"""The function screen's Overview tab: configuration, where it logs, tags, environment variables.
+
+Environment variables often hold secrets (API keys, connection strings) and a terminal is often
+shared or recorded during an incident, so their values are masked until the user reveals them
+with a key, for this screen only: a new function screen starts masked again. The mask has a
+fixed length so it does not leak the length of the value either.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from stackview.aws.functions import get_function
+from stackview.models.functions import FunctionConfiguration
+from stackview.widgets.data_panel import DataPanel
+from stackview.widgets.format import relative_time, short_time
+from stackview.widgets.literal import literal_text
+from stackview.widgets.styles import style_for
+
+MASK = "••••••"
+LABEL_WIDTH = 14
+
+
+def size_text(size: int) -> str:
+    """`812 B`, `12.3 KB`, `4.1 MB` (1024-based, as the Lambda console shows code size)."""
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024 or unit == "MB":
+            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"  # pragma: no cover - the loop returns at MB
+
+
+class OverviewPanel(DataPanel):
+    """GetFunction, drawn as label/value lines. `revealed` decides whether values of
+    environment variables are drawn; `reveal()` toggles it and redraws without a new call."""
+
+    def __init__(self, function: str) -> None:
+        super().__init__(classes="function-tab", id="overview-panel")
+        self.function = function
+        self.revealed = False
+        self.border_title = "Overview"
+
+    def compose_content(self) -> ComposeResult:
+        with VerticalScroll(id="overview-scroll"):
+            yield Static(id="overview-body")
+
+    def fetch(self) -> FunctionConfiguration:
+        return get_function(self.app.session, self.function)
+
+    def reveal(self, revealed: bool | None = None) -> None:
+        self.revealed = (not self.revealed) if revealed is None else revealed
+        if self.data is not None:
+            self.show(self.data)
+
+    def show(self, config: FunctionConfiguration) -> None:
+        self.query_one("#overview-body", Static).update(self.render_config(config))
+        state = "v: hide values" if self.revealed else "v: reveal values"
+        self.border_subtitle = f"environment {state}" if config.environment else ""
+
+    def render_config(self, config: FunctionConfiguration) -> Text:
+        muted = style_for(self.app, "sv-muted")
+        now = self.app.clock()
+        text = Text(end="")
+
+        def line(label: str, *parts: str | Text) -> None:
+            if text:
+                text.append("\n")
+            text.append(f"{label:<{LABEL_WIDTH}}", style=muted)
+            for part in parts:
+                text.append_text(part if isinstance(part, Text) else literal_text(part))
+
+        def dim(value: str) -> Text:
+            return literal_text(value, muted)
+
+        line("Function", literal_text(config.name, "bold"))
+        line("ARN", config.arn)
+        if config.description:
+            line("Description", config.description)
+        line("Runtime", config.runtime or config.package_type, dim("   handler "), config.handler or "-",
+             dim("   architecture "), ", ".join(config.architectures) or "-")
+        line("Memory", f"{config.memory} MB", dim("   timeout "), f"{config.timeout} s")
+        line("Code", size_text(config.code_size), dim("   sha256 "), config.code_sha256 or "-")
+        state = config.state or "-"
+        line("State", state, dim("   last update "), config.last_update_status or "-",
+             dim("   " + config.state_reason) if config.state_reason else "")
+        line("Last modified", short_time(config.last_modified),
+             dim(f" ({relative_time(config.last_modified, now)})"))
+        line("Role", config.role or "-")
+        if config.layers:
+            for index, layer in enumerate(config.layers):
+                line("Layers" if index == 0 else "", layer.name, dim(f"  {size_text(layer.code_size)}  {layer.arn}"))
+        else:
+            line("Layers", dim("none"))
+        logging = config.logging
+        levels = ""
+        if logging.application_level or logging.system_level:
+            levels = f"   application level {logging.application_level or '-'}, system level {logging.system_level or '-'}"
+        line("Logging", f"{logging.format} format", dim(levels))
+        line("Log group", config.log_group, dim("" if logging.log_group else "  (Lambda's default)"))
+        if config.tags:
+            for index, (key, value) in enumerate(config.tags):
+                line("Tags" if index == 0 else "", key, dim(" = "), value)
+        else:
+            line("Tags", dim("none"))
+        text.append("\n")
+        if not config.environment:
+            line("Environment", dim("no variables"))
+            return text
+        hint = "" if self.revealed else "  values hidden, v reveals them"
+        line("Environment", dim(f"{len(config.environment)} variables{hint}"))
+        key_width = max(len(key) for key, _ in config.environment)
+        for key, value in config.environment:
+            shown = literal_text(value) if self.revealed else literal_text(MASK, muted)
+            line("", literal_text(f"{key:<{key_width}}"), dim("  "), shown)
+        return text
+
+    def copy_value(self) -> str | None:
+        config: FunctionConfiguration | None = self.data
+        return config.arn if config else None
+
+    def refresh_title(self) -> None:  # nothing to filter here
+        pass
