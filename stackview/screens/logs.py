@@ -236,11 +236,12 @@ class LogsScreen(Screen):
         """Index what the tail appended since the last tick (the only per-event UI work)."""
         buffer = self.buffer
         mark = (buffer.first_seq, buffer.next_seq)
-        if mark != self._drained:
+        changed = mark != self._drained
+        if changed:
             self._drained = mark
             self.view.refresh_rows()
         self._ticks += 1
-        if self._ticks % STATUS_EVERY == 0:
+        if changed or self._ticks % STATUS_EVERY == 0:
             self._show_status()
             if self.formatter.timestamp_mode == "relative" and self._ticks % (STATUS_EVERY * 2) == 0:
                 self.view.clear_render_cache()  # "12s ago" moves on
