@@ -211,7 +211,7 @@ async def test_stack_functions_tab_and_enter_opens_the_function(world) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         app.push_screen(StackScreen(world.stack, world.stack))
-        await wait_for(pilot, lambda: isinstance(app.screen, StackScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, StackScreen) and bool(app.screen.query(FunctionsPanel)))
         screen = app.screen
         assert screen.log_scope() == (world.stack, [])
         await pilot.press("6")
@@ -224,8 +224,7 @@ async def test_stack_functions_tab_and_enter_opens_the_function(world) -> None:
         assert reserved[world.stack_functions[1]] == "none"
         assert column(table, 2) == ["python3.11", "python3.11"]
         table.move_cursor(row=column(table, 0).index(world.stack_functions[1]))
-        await pilot.pause()
-        assert table.has_focus
+        await wait_for(pilot, lambda: table.has_focus, message="the Functions table to have the focus")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, FunctionScreen))
         assert app.screen.function_name == world.stack_functions[1]
@@ -251,7 +250,7 @@ async def test_stack_kill_switch_keys_hidden_in_read_only(world) -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             app.push_screen(StackScreen(world.stack, world.stack))
-            await wait_for(pilot, lambda: isinstance(app.screen, StackScreen))
+            await wait_for(pilot, lambda: isinstance(app.screen, StackScreen) and bool(app.screen.query(FunctionsPanel)))
             await pilot.pause()
             keys = footer_keys(app.screen)
             assert "stack.logs" in keys
