@@ -57,13 +57,15 @@ class InputDialog(ModalScreen["Answer | None"]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, title: str, fields: Sequence[Field], parse: Parser, *, hint: str = "",
-                 action_label: str = "Next") -> None:
+                 action_label: str = "Next", focus: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.fields = list(fields)
         self.parse = parse
         self.hint = hint
         self.action_label = action_label
+        #: The field that gets the focus (the one the user most likely changes); default: the first.
+        self.focus_field = focus or self.fields[0].name
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -79,8 +81,7 @@ class InputDialog(ModalScreen["Answer | None"]):
                 yield Button(self.action_label, id="dialog-ok", variant="primary")
 
     def on_mount(self) -> None:
-        first = self.query_one(f"#field-{self.fields[0].name}", Input)
-        first.focus()
+        self.query_one(f"#field-{self.focus_field}", Input).focus()
 
     def values(self) -> dict[str, str]:
         return {field.name: self.query_one(f"#field-{field.name}", Input).value.strip()

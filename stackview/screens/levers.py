@@ -284,7 +284,7 @@ def shift_alias(runner: LeverRunner, function: str, alias: Alias) -> None:
             [Field("version", "Second version", second, "a published version"),
              Field("percent", "Share of traffic for the second version (0-100 %)",
                    f"{alias.additional_percent:g}" if alias.is_weighted else "", "10")],
-            parse,
+            parse, focus="percent",
         ), chosen)
 
     runner.in_thread(lambda: (runner.session.identity().account,
