@@ -11,7 +11,6 @@ resources use `scratch_endpoint`, an empty world of their own (it starts in abou
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -53,9 +52,7 @@ def _serve(server: DemoServer) -> Iterator[DemoEndpoint]:
 @pytest.fixture(scope="session")
 def demo_endpoint() -> Iterator[DemoEndpoint]:
     """The seeded demo world, without live traffic (read it, do not add to it)."""
-    # Until the seeded world exists in this checkout, run the empty one (same infrastructure).
-    seeded = importlib.util.find_spec("stackview.demo.seed") is not None
-    yield from _serve(DemoServer(traffic=False, empty=not seeded))
+    yield from _serve(DemoServer(traffic=False))
 
 
 @pytest.fixture(scope="session")

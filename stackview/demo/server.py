@@ -75,7 +75,7 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     )
     from werkzeug.serving import make_server
 
-    from stackview.demo import backends, triggers
+    from stackview.demo import alias_revisions, backends, log_filter, triggers
     from stackview.demo.async_invoke import AsyncInvoker
     from stackview.demo.lambda_api import LambdaApi
     from stackview.demo.runner import Runner
@@ -85,7 +85,9 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
             """One line per request would cost more than many requests themselves."""
 
     stop = stop or threading.Event()
+    log_filter.install()  # before backends.apply(), which binds the filter class
     backends.apply()
+    alias_revisions.install()
     holder = _App()
     # Bind here so that a taken port is an OSError for the caller (werkzeug would print and
     # call sys.exit when it binds itself).

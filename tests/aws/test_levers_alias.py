@@ -113,9 +113,6 @@ def test_promote_needs_a_second_version(demo_session) -> None:
 
 
 @pytest.mark.demo
-@pytest.mark.xfail(strict=True, reason="the demo server does not call "
-                   "stackview.demo.alias_revisions.install() yet (stackview/demo/server.py): "
-                   "remove this marker once it does")
 def test_demo_world_checks_revision_ids(demo_endpoint, demo_session) -> None:
     lam = demo_endpoint.client("lambda")
     name, _, second = canary(demo_session)

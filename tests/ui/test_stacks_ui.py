@@ -48,7 +48,7 @@ async def test_filter_hides_rows_and_recalls(make_app) -> None:
         assert 1 <= len(table.shown) < total or total == 1
         assert all(first[:6].lower() in r.search for r in table.shown)
         panel = app.screen.query_one(StacksPanel)
-        assert f"/{first[:6]}" in panel.border_title.plain
+        assert f"/{first[:6]}" in str(panel.border_title)
         assert table.has_focus
         # `/` recalls the active filter; Esc keeps it (restores the value before this edit).
         await pilot.press("slash")
