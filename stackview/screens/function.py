@@ -32,15 +32,16 @@ ALIAS_ACTIONS = frozenset({"alias_weight", "alias_promote", "alias_rollback"})
 class FunctionScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="function.back"),
-        Binding("r", "refresh", "Refresh", id="function.refresh"),
-        Binding("c", "copy", "Copy", id="function.copy"),
+        # r and c are shown by `?` only: the footer keeps its room for the levers.
+        Binding("r", "refresh", "Refresh", show=False, id="function.refresh"),
+        Binding("c", "copy", "Copy", show=False, id="function.copy"),
         Binding("slash", "filter", "Filter", show=False, id="function.filter"),
         Binding("l", "logs", "Logs", id="function.logs"),
         Binding("i", "invoke", "Invoke", id="function.invoke"),
-        Binding("v", "reveal", "Reveal env", id="function.reveal"),
+        Binding("v", "reveal", "Reveal", id="function.reveal"),
         Binding("t", "throttle", "Throttle", id="function.throttle"),
         Binding("u", "unthrottle", "Unthrottle", id="function.unthrottle"),
-        Binding("n", "reserve", "Reserve N", id="function.reserve"),
+        Binding("n", "reserve", "Reserve", id="function.reserve"),
         Binding("w", "alias_weight", "Weight", id="function.alias_weight"),
         Binding("p", "alias_promote", "Promote", id="function.alias_promote"),
         Binding("b", "alias_rollback", "Roll back", id="function.alias_rollback"),

@@ -8,6 +8,7 @@ fixed length so it does not leak the length of the value either.
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -38,10 +39,13 @@ class OverviewPanel(DataPanel):
     """GetFunction, drawn as label/value lines. `revealed` decides whether values of
     environment variables are drawn; `reveal()` toggles it and redraws without a new call."""
 
+    DEFAULT_CSS = "OverviewPanel #overview-body { padding: 0 1; }"
+
     def __init__(self, function: str) -> None:
         super().__init__(classes="function-tab", id="overview-panel")
         self.function = function
         self.revealed = False
+        self.rows: list[tuple[str, Text]] = []
         self.border_title = "Overview"
 
     def compose_content(self) -> ComposeResult:
@@ -57,21 +61,30 @@ class OverviewPanel(DataPanel):
             self.show(self.data)
 
     def show(self, config: FunctionConfiguration) -> None:
-        self.query_one("#overview-body", Static).update(self.render_config(config))
+        self.rows = self.config_rows(config)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(width=LABEL_WIDTH, no_wrap=True, style=style_for(self.app, "sv-muted"))
+        grid.add_column(ratio=1, overflow="fold")
+        for label, value in self.rows:
+            grid.add_row(label, value)
+        self.query_one("#overview-body", Static).update(grid)
         state = "v: hide values" if self.revealed else "v: reveal values"
         self.border_subtitle = f"environment {state}" if config.environment else ""
 
-    def render_config(self, config: FunctionConfiguration) -> Text:
+    def text(self) -> str:
+        """The rows as plain text, as drawn (long values are folded on screen, not here)."""
+        return "\n".join(f"{label:<{LABEL_WIDTH}}  {value.plain}" for label, value in self.rows)
+
+    def config_rows(self, config: FunctionConfiguration) -> list[tuple[str, Text]]:
         muted = style_for(self.app, "sv-muted")
         now = self.app.clock()
-        text = Text(end="")
+        rows: list[tuple[str, Text]] = []
 
         def line(label: str, *parts: str | Text) -> None:
-            if text:
-                text.append("\n")
-            text.append(f"{label:<{LABEL_WIDTH}}", style=muted)
+            value = Text(end="")
             for part in parts:
-                text.append_text(part if isinstance(part, Text) else literal_text(part))
+                value.append_text(part if isinstance(part, Text) else literal_text(part))
+            rows.append((label, value))
 
         def dim(value: str) -> Text:
             return literal_text(value, muted)
@@ -84,39 +97,36 @@ class OverviewPanel(DataPanel):
              dim("   architecture "), ", ".join(config.architectures) or "-")
         line("Memory", f"{config.memory} MB", dim("   timeout "), f"{config.timeout} s")
         line("Code", size_text(config.code_size), dim("   sha256 "), config.code_sha256 or "-")
-        state = config.state or "-"
-        line("State", state, dim("   last update "), config.last_update_status or "-",
+        line("State", config.state or "-", dim("   last update "), config.last_update_status or "-",
              dim("   " + config.state_reason) if config.state_reason else "")
         line("Last modified", short_time(config.last_modified),
              dim(f" ({relative_time(config.last_modified, now)})"))
         line("Role", config.role or "-")
-        if config.layers:
-            for index, layer in enumerate(config.layers):
-                line("Layers" if index == 0 else "", layer.name, dim(f"  {size_text(layer.code_size)}  {layer.arn}"))
-        else:
+        for index, layer in enumerate(config.layers):
+            line("Layers" if index == 0 else "", layer.name, dim(f"  {size_text(layer.code_size)}  {layer.arn}"))
+        if not config.layers:
             line("Layers", dim("none"))
         logging = config.logging
         levels = ""
         if logging.application_level or logging.system_level:
-            levels = f"   application level {logging.application_level or '-'}, system level {logging.system_level or '-'}"
+            levels = (f"   application level {logging.application_level or '-'}, "
+                      f"system level {logging.system_level or '-'}")
         line("Logging", f"{logging.format} format", dim(levels))
         line("Log group", config.log_group, dim("" if logging.log_group else "  (Lambda's default)"))
-        if config.tags:
-            for index, (key, value) in enumerate(config.tags):
-                line("Tags" if index == 0 else "", key, dim(" = "), value)
-        else:
+        for index, (key, value) in enumerate(config.tags):
+            line("Tags" if index == 0 else "", key, dim(" = "), value)
+        if not config.tags:
             line("Tags", dim("none"))
-        text.append("\n")
         if not config.environment:
             line("Environment", dim("no variables"))
-            return text
+            return rows
         hint = "" if self.revealed else "  values hidden, v reveals them"
         line("Environment", dim(f"{len(config.environment)} variables{hint}"))
         key_width = max(len(key) for key, _ in config.environment)
         for key, value in config.environment:
             shown = literal_text(value) if self.revealed else literal_text(MASK, muted)
             line("", literal_text(f"{key:<{key_width}}"), dim("  "), shown)
-        return text
+        return rows
 
     def copy_value(self) -> str | None:
         config: FunctionConfiguration | None = self.data

@@ -63,7 +63,7 @@ class VersionsPanel(TableTab, DataPanel):
         self.function = function
 
     def compose_content(self) -> ComposeResult:
-        yield RecordTable(("Version", "Description", "Published", "Code sha", "Runtime"))
+        yield RecordTable(("Version", "Published", "Code sha", "Runtime", "Description"))
 
     def fetch(self) -> list[FunctionVersion]:
         return list_versions(self.app.session, self.function)
@@ -78,10 +78,10 @@ class VersionsPanel(TableTab, DataPanel):
                 key=v.version,
                 cells=(
                     literal_text(v.version, "bold" if v.version != "$LATEST" else muted),
-                    literal_text(v.description),
                     literal_text(f"{short_time(v.last_modified)} ({relative_time(v.last_modified, now)})", muted),
                     literal_text(v.short_sha, muted),
                     literal_text(v.runtime, muted),
+                    literal_text(v.description),
                 ),
                 value=v,
             )
@@ -169,6 +169,8 @@ class ConcurrencyPanel(TableTab, DataPanel):
     """Reserved concurrency (with what an unthrottle would restore), the account's pool, and
     provisioned concurrency per alias or version; "not available on this endpoint" where the
     endpoint lacks a call."""
+
+    DEFAULT_CSS = "ConcurrencyPanel #concurrency-summary { padding: 0 1 1 1; }"
 
     tab_title = "Concurrency"
 

@@ -155,6 +155,12 @@ class StackScreen(Screen):
 
         unthrottle_stack(self.levers, self.stack_ref, self.stack_name)
 
+    def on_screen_resume(self) -> None:
+        """Back from a function screen, where a lever may have changed a reservation."""
+        panel = self.query_one(FunctionsPanel)
+        if panel.data is not None:
+            panel.reload()
+
     def _reload_functions(self) -> None:
         self.query_one(FunctionsPanel).reload()
 
