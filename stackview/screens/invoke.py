@@ -73,7 +73,7 @@ class InvokeScreen(EventActions, Screen):
     InvokeScreen #invoke-type { width: 24; }
     InvokeScreen #invoke-event { width: 1fr; padding: 1 0 0 2; color: $text-muted; }
     InvokeScreen #invoke-body { height: 1fr; }
-    InvokeScreen #invoke-editor-box { width: 1fr; border: round $panel-lighten-2; }
+    InvokeScreen #invoke-editor-box { width: 45%; border: round $panel-lighten-2; }
     InvokeScreen #invoke-editor-box:focus-within { border: round $accent; }
     InvokeScreen ResultView { width: 1fr; border: round $panel-lighten-2; }
     InvokeScreen ResultView:focus { border: round $accent; }
@@ -114,7 +114,7 @@ class InvokeScreen(EventActions, Screen):
         #: The SAM project whose events/ the picker lists. The CLI has no --project for the UI
         #: yet, so this is the directory stackview was started in unless a caller says otherwise.
         self.project_dir = Path(project_dir) if project_dir is not None else Path.cwd()
-        self.crumb = f"invoke {function}"
+        self.crumb = "invoke"
         self.state = None  # set on mount (needs the app)
         self.sending: InvokeRequest | None = None
         self.event_name = ""
@@ -140,7 +140,7 @@ class InvokeScreen(EventActions, Screen):
 
     def on_mount(self) -> None:
         self.state = session_state(self.app)
-        self.query_one("#invoke-editor-box").border_title = "event"
+        self.query_one("#invoke-editor-box").border_title = literal_text(f"event for {self.function}")
         self.query_one(ResultView).border_title = "result"
         self._show_event_label()
         if self.app.read_only:

@@ -47,6 +47,12 @@ class EventContext:
     region: str
 
 
+class EventList(OptionList):
+    """An option list whose Enter says what it does here (the footer shows it)."""
+
+    BINDINGS = [Binding("enter", "select", "Load", id="events.load")]
+
+
 class EventPickerScreen(ModalScreen[TestEvent | None]):
     DEFAULT_CSS = """
     EventPickerScreen { align: center middle; }
@@ -61,7 +67,6 @@ class EventPickerScreen(ModalScreen[TestEvent | None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Close", id="events.close"),
-        Binding("enter", "load", "Load", id="events.load"),
         Binding("r", "rename", "Rename", id="events.rename"),
         Binding("d", "delete", "Delete", id="events.delete"),
         *(Binding(str(n), f"tab('{tab}')", TITLES[tab], show=False, id=f"events.tab.{tab}")
@@ -87,7 +92,7 @@ class EventPickerScreen(ModalScreen[TestEvent | None]):
                 for tab in TABS:
                     with TabPane(f"{TABS.index(tab) + 1} {TITLES[tab]}", id=tab):
                         yield Static(classes="picker-note", id=f"{tab}-note")
-                        yield OptionList(id=f"{tab}-list")
+                        yield EventList(id=f"{tab}-list")
         yield Footer()
 
     def on_mount(self) -> None:

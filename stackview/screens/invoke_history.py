@@ -39,6 +39,8 @@ class InvokeSessionState:
     unavailable_told: bool = False
 
 
+SHORT_TYPES = {"RequestResponse": "sync", "Event": "async", "DryRun": "dry run"}
+
 _STATES: WeakKeyDictionary[App, InvokeSessionState] = WeakKeyDictionary()
 
 
@@ -63,12 +65,16 @@ def history_row(result: InvokeResult, marked: bool = False) -> Text:
     outcome = {"ok": "✓ ok", "function-error": "✗ error", "throttled": "✗ throttled"}[result.outcome]
     text = Text("● " if marked else "  ", style="bold")
     text.append(f"{when}  {outcome:<12} {result.status_code:<4} ")
-    text.append(neutralize(f"{version:<12} {request.invocation_type:<16}"))
-    text.append(f"{result.duration_ms:>8.0f} ms  ")
-    text.append(neutralize(request.event_name or "—"))
+    text.append(neutralize(f"{version:<12} {SHORT_TYPES.get(request.invocation_type, request.invocation_type):<8}"))
+    text.append(f"{result.duration_ms:>7.0f} ms  ")
     if result.request_id:
-        text.append(f"  {neutralize(result.request_id)}", style="dim")
+        text.append(f"{neutralize(result.request_id[:8])}  ", style="dim")
+    text.append(neutralize(request.event_name or "—"))
     return text
+
+
+class HistoryList(OptionList):
+    BINDINGS = [Binding("enter", "select", "Show", id="history.show")]
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,6 @@ class HistoryScreen(ModalScreen[HistoryChoice | None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Close", id="history.close"),
-        Binding("enter", "show", "Show", id="history.show"),
         Binding("r", "rerun", "Re-run", id="history.rerun"),
         Binding("space", "mark", "Mark", id="history.mark"),
         Binding("c", "compare", "Compare", id="history.compare"),
@@ -107,11 +112,11 @@ class HistoryScreen(ModalScreen[HistoryChoice | None]):
             hint = ("Enter shows a result, r re-runs it, space marks one and c compares it with "
                     "the highlighted one.") if self.results else "No invokes of this function yet."
             yield Static(hint, id="history-hint")
-            yield OptionList(*(Option(history_row(r)) for r in self.results), id="history-list")
+            yield HistoryList(*(Option(history_row(r)) for r in self.results), id="history-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.border_title = f"history: {neutralize(self.function)}"
+        self.query_one(Vertical).border_title = f"history: {neutralize(self.function)}"
         self.query_one(OptionList).focus()
 
     def _highlighted(self) -> int | None:

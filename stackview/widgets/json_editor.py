@@ -54,11 +54,12 @@ class JsonEditor(Vertical):
 
     DEFAULT_CSS = """
     JsonEditor { height: 1fr; }
-    JsonEditor > EventTextArea { height: 1fr; }
+    JsonEditor > EventTextArea { height: 1fr; border: none; padding: 0; }
+    JsonEditor > EventTextArea:focus { border: none; }
     JsonEditor > #json-status { height: 1; padding: 0 1; color: $text-muted; }
     JsonEditor.-invalid > #json-status { color: $error; text-style: bold; }
     """
-    BINDINGS = [Binding("ctrl+f", "pretty", "Pretty-print", id="editor.pretty")]
+    BINDINGS = [Binding("ctrl+f", "pretty", "Pretty", id="editor.pretty")]
 
     @dataclass
     class Checked(Message):

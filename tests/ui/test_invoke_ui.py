@@ -146,7 +146,8 @@ async def test_success_result_with_report_and_literal_log(scratch_app, echo) -> 
         assert result.ok and result.status_code == 200
         assert "✓ OK  200" in shown and "version $LATEST" in shown
         assert f"request id   {result.request_id}" in shown
-        assert "REPORT" in shown and "MB" in shown and "cold start   yes" in shown
+        assert "cold start   yes, init " in shown and " MB used of 128 MB" in shown
+        assert f"duration     {result.report.duration_ms:.2f} ms (billed " in shown
         assert '"note": "[bold]kept[/bold]"' in shown  # the response, pretty and literal
         assert "[bold red]not markup[/] ␛[31mnot a colour" in shown  # log tail, escapes neutralized
         assert f"START RequestId: {result.request_id}" in shown
