@@ -113,7 +113,7 @@ class RequestScreen(Screen):
         self.parser = parser
         self.groups = list(groups)
         self.budget = budget
-        self.crumb = f"request {request_id}"
+        self.crumb = f"request {request_id[:8]}"
         self.searched = False  # the CloudWatch query has answered
         self._tail: Any = None
 

@@ -58,8 +58,10 @@ def status_text(stats: TailStats | None, view: ViewState, app) -> Text:
         mode = stats.mode
         if stats.finished:
             mode += " (ended)"
-        part("", mode, warn if stats.sampled else None)
-        if stats.sampled:
+        # The flag stays set after a sampled session fell back to polling: only Live Tail samples.
+        sampled = stats.sampled and stats.mode == "live tail"
+        part("", mode, warn if sampled else None)
+        if sampled:
             text.append(" sampled", warn)
         part("", f"{_count(stats.events_per_s)} ev/s")
     shown = f"{view.shown:,}" if view.shown == view.buffered else f"{view.shown:,}/{view.buffered:,}"
