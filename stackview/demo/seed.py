@@ -209,6 +209,17 @@ def _histories(now: datetime, rng: random.Random) -> None:
                           resources_in_order(child))
 
 
+class _SkipMessages(logging.Filter):
+    """Drops log records whose message starts with `prefix`."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.prefix)
+
+
 def build_world(endpoint: str, *, now: datetime, seed: int = 7,
                 history_events: int | None = None) -> None:
     """Seed the demo world in the running demo server (see the module docstring)."""
@@ -216,11 +227,15 @@ def build_world(endpoint: str, *, now: datetime, seed: int = 7,
 
     rng = random.Random(seed)
     clients = _clients(endpoint)
-    # moto says, for every template, which resource types it skips: the gaps filled here.
-    logging.getLogger("moto.cloudformation.parsing").setLevel(logging.ERROR)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Tried to parse", category=UserWarning)
-        deployed = _deploy_stacks(clients, now, rng)
+    # moto warns, for every template, about the resource types it skips: the gaps filled here.
+    quiet = _SkipMessages("No Moto CloudFormation support")
+    logging.getLogger("moto").addFilter(quiet)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Tried to parse", category=UserWarning)
+            deployed = _deploy_stacks(clients, now, rng)
+    finally:
+        logging.getLogger("moto").removeFilter(quiet)
     _setup_functions(clients, deployed, now)
     _histories(now, rng)
     history.write_history(deployed.physical, now=now, rng=random.Random(rng.getrandbits(64)),
