@@ -69,7 +69,7 @@ class ResultDocument:
     def fields(self, rows: list[tuple[str, Text]], styles: _Styles, *, label_width: int = _LABEL_WIDTH) -> None:
         grid = Table.grid()
         grid.add_column(width=label_width, no_wrap=True, style=styles.muted)
-        grid.add_column(ratio=1)
+        grid.add_column(ratio=1, overflow="fold")  # request ids and ARNs must stay whole
         for label, value in rows:
             grid.add_row(label, value)
             self.lines.append(f"{label:<{label_width}}{value.plain}")

@@ -363,3 +363,35 @@ async def test_qualifiers_list_versions_and_aliases(scratch_app, echo) -> None:
         values = [value for _, value in select._options]
         assert values[:3] == ["$LATEST", "live", "1"] and screen.qualifier == "live"
         assert "2 versions and aliases" in screen.status_text
+
+
+async def test_editor_degrades_to_plain_text_without_a_json_grammar(monkeypatch) -> None:
+    """tree-sitter present but no JSON grammar: Textual raises; the editor stays plain text."""
+    from textual.app import App
+    from textual.widgets import TextArea
+    from textual.widgets.text_area import LanguageDoesNotExist
+
+    from stackview.widgets.json_editor import JsonEditor
+
+    original = TextArea._set_document
+
+    def no_json(self, text: str, language: str | None) -> None:
+        if language == "json":
+            raise LanguageDoesNotExist("no json grammar")
+        original(self, text, language)
+
+    monkeypatch.setattr(TextArea, "_set_document", no_json)
+
+    class EditorApp(App):
+        def compose(self):
+            yield JsonEditor('{"a": [1, 2]}')
+
+    app = EditorApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        editor = app.query_one(JsonEditor)
+        assert editor.text_area.language is None and not editor.highlighting
+        editor.text_area.focus()
+        await pilot.press("ctrl+f")
+        assert editor.text == '{\n  "a": [\n    1,\n    2\n  ]\n}\n' and editor.problem is None
+        await pilot.press("ctrl+z")  # pretty-printing is undoable
+        assert editor.text == '{"a": [1, 2]}'
