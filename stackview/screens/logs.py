@@ -110,6 +110,7 @@ class LogsScreen(Screen):
         self.budget: RequestBudget | None = None
         self.phase = "resolving log groups ..."
         self.saved: Path | None = None  # the last file written by Ctrl+S
+        self.start_ms: int | None = None  # where the current tail began (epoch ms)
         self._leaving = threading.Event()
         self._generation = 0
         self._drained = (-1, -1)
@@ -195,6 +196,7 @@ class LogsScreen(Screen):
             self.app.notify_error(f"since: {exc}; using {DEFAULT_SINCE}")
             self.since = DEFAULT_SINCE
             start_ms = parse_since(DEFAULT_SINCE, now_ms)
+        self.start_ms = start_ms
         self._generation += 1
         old, self.tail = self.tail, None
         if old is not None:
