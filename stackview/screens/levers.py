@@ -11,7 +11,8 @@ Every lever follows the same steps, so they live here once rather than in each s
    the user leaves the screen) and audits itself;
 5. the result is a notification, every panel of the screen is reloaded, and a failure or a
    refusal is one line from `describe()` (never a traceback).
-The screens decide which levers exist at all: in read-only mode they hide these actions.
+The screens decide which levers exist at all: in read-only mode they hide these actions. The
+stack kill switch and its restore are in `stackview.screens.stack_levers`.
 """
 
 from __future__ import annotations
@@ -24,13 +25,12 @@ from textual.screen import Screen
 
 from stackview.aws import levers
 from stackview.aws.errors import describe
-from stackview.aws.functions import account_concurrency, list_versions, reserved_concurrency, stack_functions
+from stackview.aws.functions import account_concurrency, list_versions, reserved_concurrency
 from stackview.models.functions import (
     AccountConcurrency,
     Alias,
     AliasChange,
     ConcurrencyChange,
-    FunctionSummary,
     StackLeverResult,
     Unavailable,
     reservation_text,
@@ -321,57 +321,3 @@ def _confirm_alias(runner: LeverRunner, function: str, alias: Alias, verb: str, 
         )
 
     runner.in_thread(lambda: runner.session.identity().account, ask)
-
-
-# -- the stack kill switch ------------------------------------------------------------------------
-
-def _stack_details(runner: LeverRunner, stack: str, account: str,
-                   functions: list[FunctionSummary]) -> list[tuple[str, str]]:
-    details = [("Stack", stack), *runner.where(account)]
-    for summary in functions:
-        details.append((summary.name, reservation_text(summary.reserved_concurrency)
-                        if summary.reserved_known else f"? ({summary.error or 'unknown'})"))
-    return details
-
-
-def throttle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
-    """The kill switch: every function of the stack (nested stacks included) to 0, after the
-    user types the stack's name."""
-    def ask(found: tuple[str, list[FunctionSummary]]) -> None:
-        account, functions = found
-        if not functions:
-            runner.app.notify(f"{stack} has no functions to throttle", markup=False, timeout=5)
-            return
-        runner.confirm(
-            f"Throttle all {len(functions)} functions of {stack}?",
-            _stack_details(runner, stack, account, functions),
-            "Throttle all",
-            lambda: levers.throttle_stack(runner.session, stack_ref),
-            lambda result: runner.report_stack(stack, result),
-            type_to_confirm=stack,
-            warning="Every invocation of these functions will be refused (429) until restored; each "
-                    "one's current reservation is recorded so the restore puts it back.",
-        )
-
-    runner.in_thread(lambda: (runner.session.identity().account, stack_functions(runner.session, stack_ref)), ask)
-
-
-def unthrottle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
-    """Undo the kill switch: each function back to its own recorded prior state."""
-    def ask(found: tuple[str, list[FunctionSummary]]) -> None:
-        account, functions = found
-        throttled = [f for f in functions if f.throttled]
-        if not throttled:
-            runner.app.notify(f"no function of {stack} is throttled; nothing to restore",
-                              markup=False, timeout=5)
-            return
-        runner.confirm(
-            f"Restore {len(throttled)} throttled functions of {stack}?",
-            _stack_details(runner, stack, account, functions),
-            "Restore",
-            lambda: levers.unthrottle_stack(runner.session, stack_ref),
-            lambda result: runner.report_stack(stack, result),
-            warning="Each throttled function gets back the reservation recorded when it was throttled.",
-        )
-
-    runner.in_thread(lambda: (runner.session.identity().account, stack_functions(runner.session, stack_ref)), ask)

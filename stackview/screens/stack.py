@@ -146,12 +146,12 @@ class StackScreen(Screen):
         self.app.open_logs()
 
     def action_throttle_stack(self) -> None:
-        from stackview.screens.levers import throttle_stack
+        from stackview.screens.stack_levers import throttle_stack
 
         throttle_stack(self.levers, self.stack_ref, self.stack_name)
 
     def action_unthrottle_stack(self) -> None:
-        from stackview.screens.levers import unthrottle_stack
+        from stackview.screens.stack_levers import unthrottle_stack
 
         unthrottle_stack(self.levers, self.stack_ref, self.stack_name)
 

@@ -303,3 +303,24 @@ async def test_stack_kill_switch_needs_the_typed_name_and_restores_each_function
         await confirm(pilot)
         await wait_notice(pilot, notices, f"{stack}: restored 2 of 2 functions")
     assert [reserved_concurrency(session, n) for n in names] == [4, None]
+
+
+def test_alias_bar_keeps_a_small_share_visible_and_parsers_explain() -> None:
+    from stackview.models.functions import Alias
+    from stackview.screens.lever_dialog import parse_percent, parse_reservation
+    from stackview.widgets.alias_bar import routing_text, split_cells
+
+    assert split_cells(Alias("live", "4", "5", 0.1), 20) == (18, 2)
+    assert split_cells(Alias("live", "4", "5", 0.01), 20) == (19, 1)  # 1% still shows
+    assert split_cells(Alias("live", "4", "5", 0.999), 20) == (1, 19)  # and so does the 0.1% left
+    assert split_cells(Alias("live", "4", "5", 1.0), 20) == (0, 20)
+    assert split_cells(Alias("live", "4"), 20) == (20, 0)
+    assert routing_text(Alias("live", "4", "5", 0.125)) == "v4 87.5% + v5 12.5%"
+    assert parse_reservation(" None ") is None and parse_reservation("0") == 0
+    assert parse_percent("12.5%") == 12.5
+    for bad in ("-1", "1.5", "ten", ""):
+        with pytest.raises(ValueError):
+            parse_reservation(bad)
+    for bad in ("101", "-3", "nan", "x"):
+        with pytest.raises(ValueError):
+            parse_percent(bad)

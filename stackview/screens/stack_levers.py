@@ -1,0 +1,64 @@
+"""The stack kill switch from the UI: throttle every function of a stack (nested stacks too)
+after the user types the stack's name, and the restore that puts each function back to its own
+recorded prior state. Both go through `LeverRunner` like the function levers; the result is a
+summary of what changed and what failed, one line per function.
+"""
+
+from __future__ import annotations
+
+from stackview.aws import levers
+from stackview.aws.functions import stack_functions
+from stackview.models.functions import FunctionSummary, reservation_text
+from stackview.screens.levers import LeverRunner
+
+
+def _stack_details(runner: LeverRunner, stack: str, account: str,
+                   functions: list[FunctionSummary]) -> list[tuple[str, str]]:
+    details = [("Stack", stack), *runner.where(account)]
+    for summary in functions:
+        details.append((summary.name, reservation_text(summary.reserved_concurrency)
+                        if summary.reserved_known else f"? ({summary.error or 'unknown'})"))
+    return details
+
+
+def throttle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
+    """The kill switch: every function of the stack (nested stacks included) to 0, after the
+    user types the stack's name."""
+    def ask(found: tuple[str, list[FunctionSummary]]) -> None:
+        account, functions = found
+        if not functions:
+            runner.app.notify(f"{stack} has no functions to throttle", markup=False, timeout=5)
+            return
+        runner.confirm(
+            f"Throttle all {len(functions)} functions of {stack}?",
+            _stack_details(runner, stack, account, functions),
+            "Throttle all",
+            lambda: levers.throttle_stack(runner.session, stack_ref),
+            lambda result: runner.report_stack(stack, result),
+            type_to_confirm=stack,
+            warning="Every invocation of these functions will be refused (429) until restored; each "
+                    "one's current reservation is recorded so the restore puts it back.",
+        )
+
+    runner.in_thread(lambda: (runner.session.identity().account, stack_functions(runner.session, stack_ref)), ask)
+
+
+def unthrottle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
+    """Undo the kill switch: each function back to its own recorded prior state."""
+    def ask(found: tuple[str, list[FunctionSummary]]) -> None:
+        account, functions = found
+        throttled = [f for f in functions if f.throttled]
+        if not throttled:
+            runner.app.notify(f"no function of {stack} is throttled; nothing to restore",
+                              markup=False, timeout=5)
+            return
+        runner.confirm(
+            f"Restore {len(throttled)} throttled functions of {stack}?",
+            _stack_details(runner, stack, account, functions),
+            "Restore",
+            lambda: levers.unthrottle_stack(runner.session, stack_ref),
+            lambda result: runner.report_stack(stack, result),
+            warning="Each throttled function gets back the reservation recorded when it was throttled.",
+        )
+
+    runner.in_thread(lambda: (runner.session.identity().account, stack_functions(runner.session, stack_ref)), ask)
