@@ -16,8 +16,9 @@ Order matters and mirrors a real account's life:
 5. each stack's event history (creation, one update per deploy, the failed update), and
 6. three hours of logs and metrics (stackview.demo.history).
 
-Everything random comes from one `random.Random(seed)` and every time is relative to `now`,
-so the same seed and `now` give the same world.
+Everything random comes from one `random.Random(seed)` (and moto's own generator, seeded with
+the same value) and every time is relative to `now`, so the same seed and `now` give the same
+world, down to generated bucket names and stack ids (snapshot tests rely on it).
 """
 
 from __future__ import annotations
@@ -225,7 +226,12 @@ def build_world(endpoint: str, *, now: datetime, seed: int = 7,
     """Seed the demo world in the running demo server (see the module docstring)."""
     from stackview.demo import history
 
+    from moto.moto_api._internal import mock_random
+
     rng = random.Random(seed)
+    # moto draws every generated name and id (stack ids, bucket suffixes, API ids, revision ids)
+    # from this one generator: seeded, the same requests give the same world.
+    mock_random.seed(seed)
     clients = _clients(endpoint)
     # moto warns, for every template, about the resource types it skips: the gaps filled here.
     quiet = _SkipMessages("No Moto CloudFormation support")

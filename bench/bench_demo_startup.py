@@ -1,0 +1,42 @@
+"""Start-up time of the demo world: `DemoServer().start()` until READY, as `stackview --demo`
+waits for it (process start, moto import, deploy of the three stacks, history and metrics).
+
+    python3 bench/bench_demo_startup.py [rounds]
+
+Also prints where the time of one in-process seed goes (history planned without moto), so a
+regression can be placed. Run it on a quiet machine: the figure is CPU-bound.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from stackview.demo.history import plan_history  # noqa: E402
+from stackview.demo.process import DemoServer  # noqa: E402
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    times = []
+    for _ in range(rounds):
+        started = time.monotonic()
+        server = DemoServer(traffic=False)
+        server.start()
+        times.append(time.monotonic() - started)
+        server.stop()
+    print(f"DemoServer().start(), {rounds} rounds: median {statistics.median(times):.2f} s, "
+          f"min {min(times):.2f} s, max {max(times):.2f} s")
+    started = time.perf_counter()
+    invocations, rendered = plan_history(datetime.now(timezone.utc), 7, {})
+    print(f"history plan alone: {time.perf_counter() - started:.2f} s for {len(invocations)} invocations, "
+          f"{rendered.count} events in {len(rendered.streams)} streams")
+
+
+if __name__ == "__main__":
+    main()
