@@ -120,8 +120,9 @@ async def send(pilot, screen: InvokeScreen) -> None:
     app = pilot.app
     before = len(screen.state.history)
     await pilot.press("ctrl+r")
-    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), message="confirmation")
-    assert app.screen.focused.id == "confirm-cancel"
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.focused is not None,
+                   message="confirmation")
+    assert app.screen.focused.id == "confirm-cancel"  # a reflexive Enter sends nothing
     await pilot.click("#confirm-ok")
     await wait_for(pilot, lambda: len(screen.state.history) > before and screen.sending is None,
                    timeout=30, message="the invoke result")
@@ -395,3 +396,82 @@ async def test_editor_degrades_to_plain_text_without_a_json_grammar(monkeypatch)
         assert editor.text == '{\n  "a": [\n    1,\n    2\n  ]\n}\n' and editor.problem is None
         await pilot.press("ctrl+z")  # pretty-printing is undoable
         assert editor.text == '{"a": [1, 2]}'
+
+
+async def test_project_events_from_the_project_directory(scratch_app, echo, tmp_path) -> None:
+    root = tmp_path / "project"
+    (root / "events" / "EchoFunction").mkdir(parents=True)
+    (root / "template.yaml").write_text(
+        "Resources:\n  EchoFunction:\n    Type: AWS::Serverless::Function\n"
+        f"    Properties:\n      FunctionName: {echo}\n")
+    (root / "events" / "event.json").write_text('{"top": true}')
+    (root / "events" / "EchoFunction" / "created.json").write_text('{"mine": 1}')
+    app = scratch_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_invoke(pilot, echo, project_dir=root)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventPickerScreen), message="picker")
+        picker = app.screen
+        await pilot.press("2")
+        assert [e.name for e in picker.events["project"]] == ["event", "EchoFunction/created"]
+        picker.query_one("#project-list").highlighted = 1
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen, message="loaded")
+        assert json.loads(screen.editor.text) == {"mine": 1}
+        assert screen.event_name == "project:EchoFunction/created"
+
+
+class MemorySharedEvents:
+    """Stands in for the registry (the AWS side has its own Stubber tests): list, put, delete."""
+
+    def __init__(self) -> None:
+        self.unavailable = None
+        self.events: dict[str, str] = {}
+
+    def list(self, function: str):
+        from stackview.models.invoke import SHARED, TestEvent
+
+        return [TestEvent(name, SHARED, text) for name, text in self.events.items()]
+
+    def put(self, function: str, name: str, text: str) -> None:
+        self.events[name] = text
+
+    def delete(self, function: str, name: str) -> None:
+        del self.events[name]
+
+
+async def test_shared_events_share_load_delete(scratch_app, echo) -> None:
+    app = scratch_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_invoke(pilot, echo)
+        store = MemorySharedEvents()
+        screen.state.shared = store
+        await set_event(pilot, screen, {"shared": 1})
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, NamePrompt), message="name prompt")
+        app.screen.query_one("#prompt-name").value = "x" * 26  # the console allows 25 characters
+        await pilot.press("enter")
+        assert isinstance(app.screen, NamePrompt)
+        app.screen.query_one("#prompt-name").value = "team-order"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "shared as team-order" in screen.status_text, message="shared")
+        assert json.loads(store.events["team-order"]) == {"shared": 1}
+        await set_event(pilot, screen, {})
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventPickerScreen), message="picker")
+        picker = app.screen
+        await pilot.press("3")
+        await wait_for(pilot, lambda: len(picker.events["shared"]) == 1, message="shared list")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen, message="loaded")
+        assert json.loads(screen.editor.text) == {"shared": 1} and screen.event_name == "shared:team-order"
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventPickerScreen), message="picker")
+        picker = app.screen
+        await pilot.press("3")
+        await wait_for(pilot, lambda: len(picker.events["shared"]) == 1, message="shared list")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), message="delete confirmation")
+        await pilot.click("#confirm-ok")
+        await wait_for(pilot, lambda: not store.events and picker.events["shared"] == [], message="deleted")
+        assert app.screen is picker
