@@ -25,7 +25,7 @@ from textual.screen import Screen
 
 from stackview.aws import levers
 from stackview.aws.errors import describe
-from stackview.aws.functions import account_concurrency, list_versions, reserved_concurrency
+from stackview.aws.functions import account_concurrency, get_function, list_versions, reserved_concurrency
 from stackview.models.functions import (
     AccountConcurrency,
     Alias,
@@ -56,8 +56,7 @@ def read_function_state(session, function: str, *, pool: bool = False) -> Functi
     reserved = reserved_concurrency(session, function)
     prior: tuple[bool, int | None, str] = (False, None, "")
     if reserved == 0:
-        arn = session.client("lambda").get_function_configuration(FunctionName=function)["FunctionArn"]
-        prior = levers.recorded_prior(session, arn)
+        prior = levers.recorded_prior(session, get_function(session, function).arn)
     return FunctionState(identity.account, session.region or "", reserved, prior,
                          account_concurrency(session) if pool else None)
 
