@@ -81,26 +81,37 @@ def _clients(endpoint: str) -> SimpleNamespace:
                                     region_name=catalog.REGION)
     config = Config(retries={"total_max_attempts": 1}, read_timeout=60)
 
-    def client(service: str) -> Any:
-        return session.client(service, endpoint_url=endpoint, config=config)
+    class Clients(SimpleNamespace):
+        """Clients made on first use (each costs tens of milliseconds of model loading)."""
 
-    return SimpleNamespace(s3=client("s3"), lam=client("lambda"), cfn=client("cloudformation"),
-                           sns=client("sns"), cloudwatch=client("cloudwatch"))
+        def __getattr__(self, name: str) -> Any:
+            service = {"lam": "lambda", "cfn": "cloudformation"}.get(name, name)
+            made = session.client(service, endpoint_url=endpoint, config=config)
+            setattr(self, name, made)
+            return made
+
+    return Clients()
 
 
-def _upload_artifacts(s3: Any, rng: random.Random) -> tuple[str, dict[str, list[Package]], Package, dict[str, str]]:
-    """The SAM-managed artifacts bucket with every package; returns what templates need."""
+def _upload_artifacts(rng: random.Random) -> tuple[str, dict[str, list[Package]], Package, dict[str, str]]:
+    """The SAM-managed artifacts bucket with every package; returns what templates need.
+
+    Written on moto's S3 backend directly: some thirty uploads over HTTP cost a noticeable part
+    of the start-up time, and nothing watches this bucket."""
+    from moto.s3.models import s3_backends
+
+    s3 = s3_backends[catalog.ACCOUNT]["aws"]
     bucket = f"aws-sam-cli-managed-default-samclisourcebucket-{suffix(rng).lower()}"
-    s3.create_bucket(Bucket=bucket)
+    s3.create_bucket(bucket, catalog.REGION)
     packages = {spec.name: function_packages(spec) for spec in catalog.FUNCTIONS}
     layer = layer_package()
     for package in [layer, *(p for versions in packages.values() for p in versions)]:
-        s3.put_object(Bucket=bucket, Key=package.key, Body=package.data)
+        s3.put_object(bucket, package.key, package.data)
     nested_urls = {}
     for stack in catalog.STACKS:
         for logical_id, child_template in stack.nested.items():
             key = f"{stack.name}/{logical_id}.template"
-            s3.put_object(Bucket=bucket, Key=key, Body=template_text(child_template).encode())
+            s3.put_object(bucket, key, template_text(child_template).encode())
             nested_urls[logical_id] = f"https://{bucket}.s3.amazonaws.com/{key}"
     return bucket, packages, layer, nested_urls
 
@@ -140,7 +151,7 @@ def _link_nested(parent: Any, rng: random.Random) -> None:
 
 
 def _deploy_stacks(clients: Any, now: datetime, rng: random.Random) -> Deployed:
-    bucket, packages, layer, nested_urls = _upload_artifacts(clients.s3, rng)
+    bucket, packages, layer, nested_urls = _upload_artifacts(rng)
     layer_arn = publish_layer(clients.lam, bucket, layer)
     deployed = Deployed({}, {})
     for spec in sorted(catalog.STACKS, key=lambda s: s.name != catalog.ORDERS_STACK):
