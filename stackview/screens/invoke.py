@@ -306,12 +306,13 @@ class InvokeScreen(EventActions, Screen):
         except Exception as exc:  # noqa: BLE001 - every failure is a message in the result pane
             self.post_message(self.Failed(request, describe(exc, profile=session.profile)))
             return
+        # Recorded here, not on the UI thread: leaving the screen mid-invoke keeps the result.
+        self.state.history.add(result)
         self.post_message(self.Finished(result))
 
     def on_invoke_screen_finished(self, message: Finished) -> None:
         self.sending = None
         result = message.result
-        self.state.history.add(result)
         self.result_view.show_result(result)
         if result.throttled is not None:
             self.status(result.throttled.message, error=True)
