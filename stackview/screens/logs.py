@@ -22,7 +22,6 @@ Ctrl+S save, `r` reload, Esc back. Space stays page-down, as in a pager.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Sequence
@@ -334,27 +333,15 @@ class LogsScreen(Screen):
         self.run_worker(lambda: self._save(events), thread=True, exit_on_error=False, group="logs-save")
 
     def _save(self, events: list) -> None:
-        from stackview.locations import data_dir
-        from stackview.logs.output import EventWriter
+        from stackview.screens.logs_save import SaveError, save_events
 
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.scope)[:60].strip("-") or "logs"
-        name = f"stackview-logs-{slug}-{time.strftime('%Y%m%d-%H%M%S')}.log"
-        problems = []
-        for folder in (Path.cwd(), data_dir()):
-            path = folder / name
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                with path.open("w", encoding="utf-8") as stream:
-                    writer = EventWriter(stream, output="text", parser=self.formatter.parser,
-                                         function_width=self.formatter.function_width)
-                    writer.write(events)
-                    writer.flush()
-            except OSError as exc:
-                problems.append(f"{folder}: {exc.strerror or exc}")
-                continue
-            self.app.call_from_thread(self._saved, path, len(events))
+        try:
+            path = save_events(events, self.scope, self.formatter.parser,
+                               function_width=self.formatter.function_width)
+        except SaveError as exc:
+            self.app.call_from_thread(self.app.notify_error, f"could not save the log: {exc}")
             return
-        self.app.call_from_thread(self.app.notify_error, "could not save the log: " + "; ".join(problems))
+        self.app.call_from_thread(self._saved, path, len(events))
 
     def _saved(self, path: Path, count: int) -> None:
         self.saved = path
