@@ -24,17 +24,31 @@ class AppHeader(Horizontal):
         yield Static(id="crumbs")
         yield Static(id="context")
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refresh_crumbs)
+
     def on_mount(self) -> None:
         self.watch(self.app, "identity", self._refresh_context)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._refresh_context())
         self._refresh_crumbs()
 
     def _refresh_crumbs(self) -> None:
-        crumbs = [getattr(screen, "crumb", "") for screen in self.app.screen_stack]
-        text = Text("stackview", style="bold")
-        for crumb in filter(None, crumbs):
+        crumbs = [neutralize(c) for c in (getattr(s, "crumb", "") for s in self.app.screen_stack) if c]
+        # The last crumbs matter most: when the path is too long, drop crumbs from the left.
+        width = self.query_one("#crumbs", Static).size.width
+        room = width - 2 if width else 10_000  # not laid out yet: on_resize comes back
+        elided = False
+
+        def length() -> int:
+            return len("stackview") + sum(5 + len(c) for c in crumbs) + (6 if elided else 0)
+
+        while len(crumbs) > 1 and length() > room:
+            crumbs = crumbs[1:]
+            elided = True
+        text = Text("stackview", style="bold", no_wrap=True, overflow="ellipsis")
+        for crumb in (["…"] if elided else []) + crumbs:
             text.append("  ›  ", style="dim")
-            text.append(neutralize(crumb))
+            text.append(crumb)
         self.query_one("#crumbs", Static).update(text)
 
     def _refresh_context(self, _identity: Identity | None = None) -> None:

@@ -60,7 +60,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 prompt.append_text(literal_text(self.type_to_confirm, "bold"))
                 prompt.append(" to confirm:")
                 yield Static(prompt)
-                yield Input(id="confirm-typed", placeholder=self.type_to_confirm)
+                yield Input(id="confirm-typed", placeholder="type it here")
             with Horizontal():
                 yield Button("Cancel", id="confirm-cancel")
                 yield Button(self.action_label, id="confirm-ok", variant="error",
