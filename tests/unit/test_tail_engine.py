@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from stackview.logs.order import ORDER_KEY
+from stackview.logs.engine import DEFAULT_WINDOW_MS
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_tail_fakes import (  # noqa: E402
@@ -66,7 +67,7 @@ def test_following_with_late_events_bursts_full_pages_and_throttling() -> None:
         else:
             running_max = key
     assert len(late) == engine.reorder.late
-    assert all(e.ingestion_time - e.timestamp > 2_000 for e in late)
+    assert all(e.ingestion_time - e.timestamp > DEFAULT_WINDOW_MS for e in late)
 
 
 def test_once_reads_history_in_order_across_groups_and_ends() -> None:
