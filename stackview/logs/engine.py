@@ -5,7 +5,8 @@ threads, or by a test calling `step()` with a fake clock), which keeps the no-lo
 no-duplicate logic deterministic and testable. State changes happen under one lock; the network
 request of a step runs outside it, so several workers can have requests in flight.
 
-Flow: a poller's step -> repeats dropped by eventId (poller) -> repeats across Live Tail and
+Flow: a poller's step or a Live Tail update -> events of groups not followed dropped (counted in
+`foreign`) -> repeats dropped by eventId (poller) -> repeats across Live Tail and
 polling dropped by content (`HandoffMatcher`, only when Live Tail may be used) -> the local
 filter (emulators ignore most of the pattern syntax) -> `Reorderer` -> `release()`.
 
@@ -115,6 +116,7 @@ class TailEngine:
         self.delivered = 0
         self.filtered_out = 0
         self.live_replayed = 0
+        self.foreign = 0  # events of groups not followed, dropped (see `_own`)
 
     # -- scheduling -------------------------------------------------------------------------
 
@@ -184,6 +186,7 @@ class TailEngine:
     # -- events -------------------------------------------------------------------------------
 
     def _admit(self, events: list[LogEvent], source: str) -> None:
+        events = self._own(events)
         if not events:
             return
         if self.handoff is not None:
@@ -204,6 +207,17 @@ class TailEngine:
                     for event in rejected:
                         self.pollers[event.log_group].rejected.add(event.event_id, event.timestamp)
         self.reorder.add(events)
+
+    def _own(self, events: list[LogEvent]) -> list[LogEvent]:
+        """Only events of the groups this engine follows; the others are counted in `foreign`.
+        Whatever a source hands in (an emulator's Live Tail has answered with another group's
+        events), the view of one function must never show another function's lines."""
+        pollers = self.pollers
+        if all(e.log_group in pollers for e in events):
+            return events
+        kept = [e for e in events if e.log_group in pollers]
+        self.foreign += len(events) - len(kept)
+        return kept
 
     def _forget_old(self) -> None:
         if self.handoff is not None:
@@ -285,12 +299,14 @@ class TailEngine:
             stale = self._live_started_ms - LIVE_STALE_MS
             started = self._live_started_ms
             pollers = self.pollers
+            self.foreign += update.foreign
             # A replay (moto answers with a snapshot of stored events) of an event ingested
             # just before the session began, stamped before the oldest time polling still
             # queries, cannot be paired with its polled copy any more (that memory is gone):
             # it is an old event, and AWS never streams what was ingested before the session.
+            own = self._own(update.events)
             fresh = [
-                e for e in update.events
+                e for e in own
                 if e.ingestion_time >= stale
                 and not (
                     e.ingestion_time < started
@@ -298,7 +314,7 @@ class TailEngine:
                     and e.timestamp < pollers[e.log_group].floor_ms
                 )
             ]
-            self.live_replayed += len(update.events) - len(fresh)
+            self.live_replayed += len(own) - len(fresh)
             self.server_clock.observe(fresh, local)
             self._admit(fresh, "live")
             if update.sampled:

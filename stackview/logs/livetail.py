@@ -50,6 +50,7 @@ UNSUPPORTED = "unsupported"  # the call is missing or refused: poll instead
 class LiveUpdate:
     events: list[LogEvent]
     sampled: bool
+    foreign: int = 0  # results of groups the session did not ask for, left out of `events`
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class LiveTailSession:
         self._client = client
         self._groups = {arn: name for name, arn in arns.items()}
         self._groups.update({name: name for name in arns})
+        self._names = frozenset(arns)
         self._arns = list(arns.values())
         self._pattern = pattern
         self._max_duration = max_duration
@@ -191,11 +193,12 @@ class LiveTailSession:
     def _update(self, update: dict[str, Any]) -> LiveUpdate:
         sampled = bool((update.get("sessionMetadata") or {}).get("sampled", False))
         events: list[LogEvent] = []
+        foreign = 0
         for raw in update.get("sessionResults") or ():
-            identifier = raw.get("logGroupIdentifier", "")
-            group = self._groups.get(identifier) or self._groups.get(identifier.removesuffix(":*"))
+            group = self.group_of(raw.get("logGroupIdentifier", ""))
             if group is None:
-                group = identifier.rsplit(":log-group:", 1)[-1].removesuffix(":*")
+                foreign += 1
+                continue
             stream = raw.get("logStreamName", "")
             timestamp = int(raw.get("timestamp", 0))
             message = raw.get("message", "")
@@ -210,4 +213,16 @@ class LiveTailSession:
                     message,
                 )
             )
-        return LiveUpdate(events, sampled)
+        return LiveUpdate(events, sampled, foreign)
+
+    def group_of(self, identifier: str) -> str | None:
+        """The followed group an update's `logGroupIdentifier` names, or None when it names a
+        group this session did not ask for. That happens: moto 5.2 answers every StartLiveTail
+        with the events of the last log group it holds, whatever the identifiers, so an event
+        is only ever attributed to a group of ours, never to whatever the ARN spells."""
+        bare = identifier.removesuffix(":*")
+        group = self._groups.get(identifier) or self._groups.get(bare)
+        if group is None:
+            name = bare.rsplit(":log-group:", 1)[-1]
+            group = name if name in self._names else None
+        return group

@@ -70,6 +70,7 @@ class TailStats:
     group_errors: dict[str, str] = field(default_factory=dict)
     live_note: str = ""  # why Live Tail is not used, when it is not
     finished: bool = False
+    foreign: int = 0  # events of groups not followed that a source handed in, dropped
 
 
 class Tail:
@@ -212,6 +213,7 @@ class Tail:
                 group_errors={g: e.one_line() for g, e in engine.group_errors().items()},
                 live_note=engine.live_note,
                 finished=engine.finished,
+                foreign=engine.foreign,
             )
 
     # -- threads ----------------------------------------------------------------------------

@@ -329,3 +329,35 @@ def test_request_lines_follow_the_stream_between_start_and_end() -> None:
     assert [e.timestamp for e in merge(events[:2], events[1:3])] == [1, 2, 3]
     assert pretty_message('{"a": {"b": 1}}') == '{\n  "a": {\n    "b": 1\n  }\n}'
     assert pretty_message("{not json}\n") == "{not json}"
+
+
+async def test_one_function_shows_only_its_own_group_while_another_group_is_busy(
+        make_scratch_app, world, scratch_endpoint) -> None:
+    """Reported in the demo: the logs of one function showed another function's lines. moto 5.2
+    answers StartLiveTail with the events of the *last log group it holds*, whatever ARN was
+    asked for; here that is a group made by this test, busy while the view of fn_b is open."""
+    logs = scratch_endpoint.client("logs")
+    other = f"/aws/lambda/intruder-{uuid.uuid4().hex[:6]}"
+    logs.create_log_group(logGroupName=other)
+    logs.create_log_stream(logGroupName=other, logStreamName="s")
+
+    def put(group: str, stream: str, message: str) -> None:
+        logs.put_log_events(logGroupName=group, logStreamName=stream,
+                            logEvents=[{"timestamp": int(time.time() * 1000), "message": message}])
+
+    put(other, "s", "intruder line before the view opened\n")
+    app = make_scratch_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = LogsScreen(functions=[world.fn_b])
+        await app.push_screen(screen)
+        await wait_for(pilot, lambda: screen.tail is not None, 20, "the tail")
+        put(other, "s", "intruder line while the view is open\n")
+        # moto's Live Tail is a one-shot snapshot: once it has ended, the tail polls again.
+        await wait_for(pilot, lambda: "not a live stream" in screen.tail.stats().live_note, 20,
+                       "the Live Tail snapshot")
+        marker = f"fn_b marker {uuid.uuid4().hex}\n"
+        put(world.group_b, "2026/11/23/[$LATEST]ccc", marker)
+        await wait_for(pilot, lambda: marker in messages_of_buffer(screen), 20, "the marker line")
+        groups = {e.log_group for e in screen.buffer.snapshot()}
+        assert groups == {world.group_b}
+        assert not [m for m in messages_of_buffer(screen) if m.startswith("intruder")]
