@@ -7,6 +7,8 @@
 - With wrap on, each row can take several lines; a prefix sum of row heights maps a screen line to
   (row, sub-line) with a bisect, so scrolling stays O(log n).
 - Following: new events keep the cursor on the last row; moving up pauses; `G` resumes.
+
+Cursor, key actions and search live in `LogViewKeys` (log_view_keys.py), mixed in here.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from textual.strip import Strip
 
 from stackview.logs.buffer import EventBuffer
 from stackview.models import LogEvent
+from stackview.widgets.log_view_keys import LogViewKeys
 
 STRIP_CACHE_SIZE = 4096
 
@@ -53,7 +56,7 @@ class EventMatcher(Protocol):
     def filter(self, messages) -> object: ...  # iterator of indexes
 
 
-class LogView(ScrollView, can_focus=True):
+class LogView(LogViewKeys, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     LogView { background: $surface; }
     LogView > .log-view--cursor { background: $primary 30%; }
@@ -62,6 +65,7 @@ class LogView(ScrollView, can_focus=True):
     LogView > .log-view--search { background: $warning 70%; color: $text; }
     """
     COMPONENT_CLASSES = {"log-view--cursor", "log-view--highlight", "log-view--search"}
+    # Declared here, not on the mixin: Textual collects BINDINGS from widget classes only.
     BINDINGS = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="logs.down"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="logs.up"),
@@ -320,28 +324,6 @@ class LogView(ScrollView, can_focus=True):
                 strips.append(Strip(line.render(console), line.cell_len))
         return strips or [Strip.blank(width)]
 
-    def _highlight(self, body: Text, event: LogEvent) -> None:
-        plain = body.plain
-        if self.matcher is not None and plain:
-            # The body is the message without Lambda's prefix (`[INFO]\t<time>\t<id>\t`) and
-            # trailing newline: hits are found on the message, then shifted onto the body.
-            message = event.message
-            offset = message.rfind(plain) if plain != message else 0
-            if offset >= 0:
-                highlight = self.get_component_rich_style("log-view--highlight")
-                for start, end in self.matcher.spans(message):
-                    start, end = max(0, start - offset), min(len(plain), end - offset)
-                    if start < end:
-                        body.stylize(highlight, start, end)
-        if self.search:
-            needle = self.search.lower()
-            lower = plain.lower()
-            style = self.get_component_rich_style("log-view--search")
-            position = lower.find(needle)
-            while position >= 0 and needle:
-                body.stylize(style, position, position + len(needle))
-                position = lower.find(needle, position + len(needle))
-
     def clear_render_cache(self) -> None:
         self._cache.clear()
         self.refresh()
@@ -350,10 +332,6 @@ class LogView(ScrollView, can_focus=True):
     def set_matcher(self, matcher: EventMatcher | None) -> None:
         self.matcher = matcher
         self.rebuild()
-
-    def set_search(self, text: str) -> None:
-        self.search = text
-        self.clear_render_cache()
 
     def set_wrap(self, wrap: bool) -> None:
         self.wrap = wrap
@@ -367,71 +345,6 @@ class LogView(ScrollView, can_focus=True):
         if following:
             self._follow_end()
             self.refresh()
-
-    # -- keys --------------------------------------------------------------------------------
-    def _scroll_to_cursor(self) -> None:
-        if self.cursor < 0:
-            return
-        top = self._first_line_of(self.cursor)
-        height = self.scrollable_content_region.height
-        if top < self.scroll_y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif top >= self.scroll_y + height:
-            self.scroll_to(y=top - height + 1, animate=False, immediate=True)
-
-    def move_cursor(self, row: int) -> None:
-        if self.row_count == 0:
-            return
-        self.cursor = max(0, min(self.row_count - 1, row))
-        self.set_following(False) if self.cursor < self.row_count - 1 else None
-        self._scroll_to_cursor()
-        self.refresh()
-
-    def action_cursor(self, delta: int) -> None:
-        self.move_cursor(self.cursor + delta)
-
-    def action_page(self, direction: int) -> None:
-        self.move_cursor(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
-
-    def action_top(self) -> None:
-        self.move_cursor(0)
-
-    def action_end(self) -> None:
-        self.set_following(True)
-
-    def action_choose(self) -> None:
-        event = self.selected
-        if event is not None:
-            self.post_message(self.Chosen(self, event))
-
-    def action_find(self, direction: int) -> None:
-        if not self.search:
-            self.notify("No search: press s to search", timeout=2)
-            return
-        found = self.find_row(self.search, self.cursor, direction)
-        if found is None:
-            self.notify(f"'{self.search}' not found", timeout=2, markup=False)
-        else:
-            self.move_cursor(found)
-
-    def find_row(self, text: str, start: int, direction: int) -> int | None:
-        """The next row (after `start`, wrapping around) whose text contains `text`."""
-        needle = text.lower()
-        count = self.row_count
-        for step in range(1, count + 1):
-            row = (start + direction * step) % count
-            event = self.event_at(row)
-            if event is not None and needle in event.message.lower():
-                return row
-        return None
-
-    def on_mouse_scroll_up(self) -> None:
-        self.set_following(False)
-
-    def on_click(self, event) -> None:
-        row, _ = self._row_line(int(self.scroll_y) + event.y)
-        if 0 <= row < self.row_count:
-            self.move_cursor(row)
 
 
 def _hard_wrap(text: Text, width: int) -> list[Text]:
