@@ -12,7 +12,8 @@ Order matters and mirrors a real account's life:
    after each create, the published versions, then the resources moto's template engine skipped
    (aliases with their canary weights and provisioned concurrency, event invoke configs, ...);
 3. nested stacks renamed and linked to their parent as CloudFormation names and links them;
-4. the Lambda side (CloudFormation's tags, reserved concurrency, the S3 -> converter wiring);
+4. the Lambda side (CloudFormation's tags, reserved concurrency, event source mappings on the
+   aliases as SAM makes them, the S3 -> converter wiring);
 5. each stack's event history (creation, one update per deploy, the failed update), and
 6. three hours of logs and metrics (stackview.demo.history).
 
@@ -36,6 +37,7 @@ from stackview.demo.seed_code import Package, function_packages, layer_package
 from stackview.demo.seed_events import Deploy, apply_history, reason_reserved_concurrency
 from stackview.demo.seed_lambda import (
     apply_template_tags,
+    map_sources_to_alias,
     publish_layer,
     publish_versions,
     reserve,
@@ -48,6 +50,7 @@ from stackview.demo.seed_stacks import (
     deploy,
     fill_gaps,
     moto_stack,
+    nested_stack_class,
     packaged,
     resources_in_order,
     suffix,
@@ -128,7 +131,8 @@ def _replacements(spec: catalog.StackSpec, bucket: str, packages: dict[str, list
 
 
 def _link_nested(parent: Any, rng: random.Random) -> None:
-    """Name children `<parent>-<logical id>-<suffix>` and give them ParentId/RootId.
+    """Name children `<parent>-<logical id>-<suffix>`, give them ParentId/RootId, and make their
+    physical id in the parent their stack id (moto: their name).
 
     moto names a nested stack after its logical id and links nothing; CloudFormation's
     DescribeStacks/ListStacks show ParentId and RootId on every nested stack (moto's
@@ -143,6 +147,7 @@ def _link_nested(parent: Any, rng: random.Random) -> None:
         backend.stacks.pop(old_id, None)
         child.name, child.stack_id = new_name, new_id
         backend.stacks[new_id] = child
+        child.__class__ = nested_stack_class()  # physical id: the child's ARN, as on AWS
         child.parent_id = parent.stack_id
         child.root_id = getattr(parent, "root_id", None) or parent.stack_id
         for export in backend.exports.values():
@@ -181,6 +186,7 @@ def _setup_functions(clients: Any, deployed: Deployed, now: datetime) -> None:
         set_creation_tags(fn, deployed.stack_ids[fn.stack], created)
         apply_template_tags(clients.lam, fn, fn.tags)
         reserve(clients.lam, fn)
+        map_sources_to_alias(fn)
     convert = clients.lam.get_alias(FunctionName=catalog.CONVERT_FILE, Name="live")["AliasArn"]
     upload_bucket = deployed.physical[catalog.THUMBNAILS_STACK]["UploadS3Bucket"]
     wire_uploads(clients.s3, upload_bucket, convert)

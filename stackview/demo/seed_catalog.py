@@ -130,6 +130,12 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         ORDERS_WORKER, ORDERS_STACK, "WorkerFunction", "orders", "orders_worker",
         memory_mb=256, timeout_s=10, json_logs=True, reserved=5,
+        versions=(
+            VersionSpec("Fulfilment worker", 17, "2.3.0"),
+            VersionSpec("Partial batch responses: a malformed message no longer fails its batch",
+                        9, "2.3.1"),
+        ),
+        alias="live", alias_version="2",
     ),
     FunctionSpec(
         SALES_REPORT, REPORTS_STACK, "GenerateReportFunction", "reports", "sales_report",

@@ -10,6 +10,7 @@ so ListStackResources shows every resource of the template with its physical id.
 
 from __future__ import annotations
 
+import functools
 import random
 import string
 from dataclasses import dataclass
@@ -51,6 +52,26 @@ def children_of(parent: Any) -> dict[str, Any]:
         if getattr(resource, "cf_resource_type", "") == "AWS::CloudFormation::Stack":
             found[logical_id] = resource
     return found
+
+
+@functools.lru_cache(maxsize=None)
+def nested_stack_class() -> type:
+    """moto's Stack, with the physical id CloudFormation gives a nested stack: its stack id.
+
+    moto answers a nested stack's name (ListStackResources, DescribeStackResources, `Ref` in
+    the parent template); AWS answers the child's ARN, which is what a tool that opens the
+    child from its parent's resource list receives. Only the seeded children get this class.
+    """
+    from moto.cloudformation.models import Stack as MotoStack
+
+    # Named `Stack` too: moto's serializer maps `StackName`/`StackId` to `name`/`stack_id` by
+    # stripping the object's class name from the key.
+    class Stack(MotoStack):
+        @property
+        def physical_resource_id(self) -> str:
+            return self.stack_id
+
+    return Stack
 
 
 def suffix(rng: random.Random, size: int = 12) -> str:

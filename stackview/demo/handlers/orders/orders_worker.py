@@ -4,6 +4,11 @@ Logs the way AWS Lambda Powertools' Logger does (one JSON object per line with s
 cold_start, function_request_id, xray_trace_id and correlation_id), which is why the function's
 LoggingConfig is LogFormat JSON: the platform records are JSON too, and CloudWatch Logs
 Insights and filter patterns such as `{ $.level = "ERROR" }` work on every line.
+
+The event source mapping has ReportBatchItemFailures on: a message whose body is not an order
+(a hand-made test message, another producer's format) is logged and reported back by its
+messageId, so SQS retries and then dead-letters only that message instead of failing the
+whole batch, and the good orders of the batch are charged once.
 """
 
 import json
@@ -77,6 +82,32 @@ logger = StructuredLogger(os.environ.get("POWERTOOLS_SERVICE_NAME", "orders"),
                           os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
 
 
+class InvalidOrder(ValueError):
+    """A message body that is not an order this worker can charge (retrying cannot help)."""
+
+
+def parse_order(body):
+    """The order in a message body, checked for the fields charging needs."""
+    try:
+        order = json.loads(body)
+    except (TypeError, ValueError) as error:
+        raise InvalidOrder(f"body is not JSON ({error})") from None
+    if not isinstance(order, dict):
+        raise InvalidOrder(f"body is a JSON {type(order).__name__}, not an object")
+    missing = [key for key in ("orderId", "total") if key not in order]
+    if missing:
+        raise InvalidOrder("missing " + ", ".join(missing))
+    if not isinstance(order["orderId"], str) or not order["orderId"].startswith("o-"):
+        raise InvalidOrder(f"orderId {order['orderId']!r} is not an order id")
+    try:
+        float(order["total"])
+    except (TypeError, ValueError):
+        raise InvalidOrder(f"total {order['total']!r} is not an amount") from None
+    if not isinstance(order.get("items", 0), int):
+        raise InvalidOrder(f"items {order['items']!r} is not a count")
+    return order
+
+
 def charge(order):
     """The payment provider's answer (simulated: latency, a fraud limit, manual review)."""
     time.sleep(random.uniform(0.04, 0.25))
@@ -92,7 +123,7 @@ def process(record):
     attributes = record.get("messageAttributes") or {}
     correlation = attributes.get("correlationId", {}).get("stringValue") or record["messageId"]
     logger.set_correlation_id(correlation)
-    order = json.loads(record["body"])
+    order = parse_order(record["body"])
     ok, detail = charge(order)
     if not ok:
         logger.error("Payment declined", order_id=order["orderId"], reason=detail,
@@ -111,6 +142,11 @@ def handler(event, context):
     logger.inject_context(context)
     records = event.get("Records", [])
     logger.info("Processing batch", batch_size=len(records))
+    failures = []
     for record in records:
-        process(record)
-    return {"batchItemFailures": []}
+        try:
+            process(record)
+        except InvalidOrder as problem:
+            logger.error("Invalid order message", message_id=record["messageId"], reason=str(problem))
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
