@@ -2,7 +2,9 @@
 
 The API (text logs, through its `live` alias with provisioned concurrency) creates, reads and
 lists orders; a created order is queued and the worker (Powertools-style JSON logs, LogFormat
-JSON) charges it a moment later with the API's request id as correlation id. Orders above
+JSON; the queue's event source mapping names its `live` alias) charges it a moment later with
+the API's request id as correlation id. Every queued order is valid, so the worker's partial
+batch failures (messages that are not orders) never show here: only hand-made messages cause them. Orders above
 the payment limit are declined (handled, logged at ERROR); orders of more than 20 lines go to
 manual review and run into the worker's 10-second timeout; a DynamoDB throttle now and then
 is an unhandled ClientError with botocore's frames.
