@@ -31,6 +31,9 @@ class World:
     now_ms: int
     start_ms: int
     names: dict[str, str]  # e.g. "upload_bucket" -> its physical name
+    #: Broken uploads so far: the first upload of the history is always one, so that every
+    #: world, whatever its `now`, shows the converter's unhandled error with its traceback.
+    broken_uploads: int = 0
 
 
 @dataclass(order=True)

@@ -78,7 +78,8 @@ def sign_upload(rng: random.Random, world: World, call: Call, rid: str, version:
         size = int(width * height * {"jpeg": 0.28, "png": 0.45, "gif": 0.9}[fmt] * rng.uniform(0.7, 1.2))
         params = {"key": key, "format": fmt, "width": width, "height": height,
                   "components": components, "bytes": min(size, 5 * 1024 * 1024 - 1),
-                  "corrupt": rng.random() < 0.03}
+                  "corrupt": rng.random() < 0.03 or world.broken_uploads == 0}
+        world.broken_uploads += params["corrupt"]
         plan.follow_ups.append(FollowUp(rng.randint(1_500, 9_000), catalog.CONVERT_FILE, "convert",
                                         params, asynchronous=True))
     return plan
