@@ -1,0 +1,111 @@
+"""Snapshots of the main screens on the fixed demo world, in a dark and a light theme."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.pilot import Pilot
+
+from stackview.widgets.data_panel import DataPanel
+
+from .conftest import SIZE, THEMES
+
+
+async def settle(pilot: Pilot, timeout: float = 20.0) -> None:
+    """Wait until the identity is known and every panel of the screen has answered."""
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+
+    def ready() -> bool:
+        if app.identity is None:
+            return False
+        panels = [panel for panel in app.screen.query(DataPanel) if panel.is_mounted]
+        return all(panel.data is not None or panel.error is not None for panel in panels)
+
+    while not ready():
+        if loop.time() > deadline:
+            raise AssertionError("the screen did not finish loading")
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
+
+
+def run(*steps):
+    """A run_before for snap_compare: settle, then each step (keys or a callable), settling after each."""
+
+    async def before(pilot: Pilot) -> None:
+        await settle(pilot)
+        for step in steps:
+            if callable(step):
+                step(pilot.app)
+            else:
+                await pilot.press(*step.split())
+            await pilot.pause(0.1)
+            await settle(pilot)
+
+    return before
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_stacks(snap_compare, snapshot_app, theme) -> None:
+    assert snap_compare(snapshot_app(theme), terminal_size=SIZE, run_before=run())
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_stack_with_a_failed_update(snap_compare, snapshot_app, theme) -> None:
+    """orders-prod rolled back: the reason in the summary, the failed resources in red."""
+    app = snapshot_app(theme)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run(lambda a: a.jump("stack orders-prod")))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_stack_events(snap_compare, snapshot_app, theme) -> None:
+    app = snapshot_app(theme)
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=run(lambda a: a.jump("stack orders-prod"), "4"))
+
+
+def test_stack_outputs(snap_compare, snapshot_app) -> None:
+    app = snapshot_app(THEMES[0])
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=run(lambda a: a.jump("stack thumbnails-prod"), "2"))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_function_aliases_with_the_canary(snap_compare, snapshot_app, theme) -> None:
+    app = snapshot_app(theme)
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=run(lambda a: a.open_function("thumbnails-prod-convert-file"), "3"))
+
+
+def test_function_overview_masks_the_environment(snap_compare, snapshot_app) -> None:
+    app = snapshot_app(THEMES[0])
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=run(lambda a: a.open_function("orders-prod-worker")))
+
+
+def test_read_only_badge_and_no_levers(snap_compare, snapshot_app) -> None:
+    app = snapshot_app(THEMES[0], read_only=True)
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=run(lambda a: a.open_function("orders-prod-api")))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_throttle_confirmation(snap_compare, snapshot_app, theme) -> None:
+    """The lever's dialog: function, account, region, the reservation now and after; Cancel focused."""
+    app = snapshot_app(theme)
+
+    async def before(pilot: Pilot) -> None:
+        from stackview.widgets.confirm import ConfirmScreen
+
+        await run(lambda a: a.open_function("orders-prod-worker"))(pilot)
+        await pilot.press("t")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while not isinstance(app.screen, ConfirmScreen):
+            assert loop.time() < deadline, "no confirmation"
+            await pilot.pause(0.05)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
