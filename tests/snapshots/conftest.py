@@ -2,7 +2,7 @@
 
 The world is seeded with a fixed seed and placed before a fixed `now`, the app's clock is that same
 instant, and there is no live traffic: every relative time ("11m ago") and every generated name is
-the same on every run. Run `pytest tests/snapshots --snapshot-update` after an intended change and
+the same on every run. Run `pytest -n 0 tests/snapshots --snapshot-update` after an intended change and
 look at the new SVGs before committing them.
 """
 
