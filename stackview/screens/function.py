@@ -1,4 +1,4 @@
-"""One Lambda function: Overview, Versions, Aliases and Concurrency tabs, logs, invoke, levers.
+"""One Lambda function: Overview, Versions, Aliases, Concurrency and Metrics tabs, logs, invoke, levers.
 
 The levers (throttle, unthrottle, reserved concurrency, alias traffic) are bindings of this
 screen whose `check_action` answers False in read-only mode, so they vanish from the footer and
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from stackview.models.functions import Alias, FunctionVersion
 from stackview.screens import levers
+from stackview.screens.function_metrics import MetricsPanel
 from stackview.screens.function_overview import OverviewPanel
 from stackview.screens.function_tabs import AliasesPanel, ConcurrencyPanel, VersionsPanel
 from stackview.widgets.app_header import AppHeader
@@ -22,7 +24,7 @@ from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.filter_input import FilterInput
 from stackview.widgets.record_table import RecordTable
 
-TABS = ("overview", "versions", "aliases", "concurrency")
+TABS = ("overview", "versions", "aliases", "concurrency", "metrics")
 #: Actions that change something in the account (invoking runs code): hidden in read-only mode.
 MUTATIONS = frozenset({"throttle", "unthrottle", "reserve", "alias_weight", "alias_promote",
                        "alias_rollback", "invoke"})
@@ -68,6 +70,8 @@ class FunctionScreen(Screen):
                 yield AliasesPanel(self.function_name)
             with TabPane("Concurrency", id="concurrency"):
                 yield ConcurrencyPanel(self.function_name)
+            with TabPane("Metrics", id="metrics"):
+                yield MetricsPanel(self.function_name)
         yield FilterInput(id="function-filter")
         yield Footer()
 
@@ -93,7 +97,8 @@ class FunctionScreen(Screen):
         if tables:
             tables.first().focus()
         else:
-            self._active_pane().query_one("#overview-scroll").focus()
+            # Overview and Metrics have no table: their scroll area takes the keys.
+            self._active_pane().query(VerticalScroll).first().focus()
 
     def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
