@@ -4,7 +4,7 @@
 
 Starts an empty demo world, creates `--groups` functions (each with its log group), opens the
 real `LogsScreen` on all of them in a headless app (160x50) with the default settings (request
-budget 4/s shared by the groups, poll interval 1 s, reorder window 1 s), and lets a writer thread
+budget 4/s shared by the groups, poll interval 1 s, reorder window 0.5 s), and lets a writer thread
 put one probe line every `--interval` seconds into one of the groups (round robin), stamped
 with the current time. The UI side checks every 10 ms which probes the view holds; the lag of a
 probe is (time its row was indexed by the view) - (time PutLogEvents returned). The screen
@@ -111,7 +111,7 @@ def main() -> None:
     parser.add_argument("--probes", type=int, default=40)
     parser.add_argument("--interval", type=float, default=0.7)
     parser.add_argument("--window-ms", type=int, default=None,
-                        help="experiment: the tail engine's reorder window instead of its default (1000)")
+                        help="experiment: the tail engine's reorder window instead of its default (500)")
     args = parser.parse_args()
     if args.window_ms is not None:
         from stackview.logs.tail import Tail
