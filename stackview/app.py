@@ -17,7 +17,7 @@ from stackview.models import Identity
 from stackview.models.config import Config
 from stackview.navigation import Jump, JumpError, parse
 from stackview.themes import Settings, load_themes
-from stackview.widgets.palette import NavigationProvider
+from stackview.widgets.palette import NavigationProvider, ScreenCommandsProvider
 from stackview.widgets.styles import variable_defaults
 
 
@@ -33,7 +33,7 @@ class StackviewApp(App[int]):
         Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
         Binding("colon", "jump_prompt", "Jump", id="app.jump"),
     ]
-    COMMANDS = App.COMMANDS | {NavigationProvider}
+    COMMANDS = App.COMMANDS | {NavigationProvider, ScreenCommandsProvider}
 
     identity: reactive[Identity | None] = reactive(None)
 

@@ -1,11 +1,14 @@
 """Command palette (Ctrl+P): jump to any stack or function by fuzzy name, switch region, profile
-and theme. Names come from the app's catalog (filled by workers), so searching never calls AWS."""
+and theme, and run the current screen's own commands. Names come from the app's catalog (filled
+by workers), so searching never calls AWS."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 
 
 class NavigationProvider(Provider):
@@ -34,3 +37,39 @@ class NavigationProvider(Provider):
     async def discover(self) -> Hits:
         for title, help_text, command in self._entries()[:1]:
             yield DiscoveryHit(title, partial(self.app.jump, command), help=help_text)
+
+
+class ScreenCommandsProvider(Provider):
+    """The keys of the screen the palette was opened on, as commands: what `?` lists, runnable
+    by name. Built from the screen's active bindings, so a lever hidden in read-only mode (its
+    `check_action` says no) is not offered here either."""
+
+    def _entries(self) -> list[tuple[str, str, DOMNode, Binding]]:
+        entries = []
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            if active.node is self.app:
+                continue  # quit, keys, jump and the palette itself are the app's, not this screen's
+            seen.add(binding.action)
+            title = f"{binding.description} ({self.app.get_key_display(binding)})"
+            entries.append((title, key, active.node, binding))
+        return entries
+
+    async def _run(self, node: DOMNode, binding: Binding) -> None:
+        await self.app.run_action(binding.action, node)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, _key, node, binding in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._run, node, binding),
+                          help=binding.tooltip or f"a key of {type(self.screen).__name__}")
+
+    async def discover(self) -> Hits:
+        for title, _key, node, binding in self._entries():
+            yield DiscoveryHit(title, partial(self._run, node, binding),
+                               help=binding.tooltip or f"a key of {type(self.screen).__name__}")
