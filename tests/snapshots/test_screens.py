@@ -109,3 +109,54 @@ def test_throttle_confirmation(snap_compare, snapshot_app, theme) -> None:
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_logs_with_a_filter(snap_compare, snapshot_app, theme) -> None:
+    """A function's log from a fixed start, filtered: levels, REPORT summaries, the status line
+    once the history has been read (0 ev/s: the world has no live traffic)."""
+    from stackview.screens.logs import LogsScreen
+
+    app = snapshot_app(theme)
+
+    async def before(pilot: Pilot) -> None:
+        await settle(pilot)
+        app.push_screen(LogsScreen(functions=["reports-prod-generate"], pattern="?ERROR ?REPORT ?Task",
+                                   since="2026-11-23T11:00:00Z"))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+
+        def quiet() -> bool:
+            screen = app.screen
+            tail = getattr(screen, "tail", None)
+            if tail is None:
+                return False
+            stats = tail.stats()
+            return stats.delivered > 0 and stats.events_per_s == 0
+
+        while not quiet():
+            assert loop.time() < deadline, "the tail did not settle"
+            await pilot.pause(0.2)
+        await pilot.pause(0.5)  # the next drain tick repaints the status line
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_invoke_screen_before_sending(snap_compare, snapshot_app, theme) -> None:
+    """The invoke screen on an alias: qualifier, type, the event editor, the empty result."""
+    from stackview.screens.invoke import InvokeScreen
+
+    app = snapshot_app(theme)
+
+    async def before(pilot: Pilot) -> None:
+        await settle(pilot)
+        app.open_invoke("thumbnails-prod-convert-file", qualifier="live")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while not isinstance(app.screen, InvokeScreen):
+            assert loop.time() < deadline, "no invoke screen"
+            await pilot.pause(0.05)
+        await pilot.pause(1.5)  # the qualifier list loads in a worker; the editor checks the JSON
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
