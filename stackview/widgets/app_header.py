@@ -16,7 +16,7 @@ from stackview.widgets.styles import style_for
 class AppHeader(Horizontal):
     DEFAULT_CSS = """
     AppHeader { dock: top; height: 1; background: $panel; }
-    AppHeader > #crumbs { width: 1fr; padding: 0 1; text-style: bold; }
+    AppHeader > #crumbs { width: 1fr; padding: 0 1; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
     AppHeader > #context { width: auto; padding: 0 1; }
     """
 
@@ -34,21 +34,31 @@ class AppHeader(Horizontal):
 
     def _refresh_crumbs(self) -> None:
         crumbs = [neutralize(c) for c in (getattr(s, "crumb", "") for s in self.app.screen_stack) if c]
-        # The last crumbs matter most: when the path is too long, drop crumbs from the left.
+        # The last crumbs matter most: when the path is too long, drop crumbs from the left, then the
+        # "stackview" brand, then the elision mark, so that the screen you are on is always named.
         width = self.query_one("#crumbs", Static).size.width
         room = width - 2 if width else 10_000  # not laid out yet: on_resize comes back
         elided = False
+        brand = True
+
+        def parts() -> list[str]:
+            return (["stackview"] if brand else []) + (["…"] if elided else []) + crumbs
 
         def length() -> int:
-            return len("stackview") + sum(5 + len(c) for c in crumbs) + (6 if elided else 0)
+            return sum(map(len, parts())) + 5 * (len(parts()) - 1)
 
         while len(crumbs) > 1 and length() > room:
             crumbs = crumbs[1:]
             elided = True
-        text = Text("stackview", style="bold", no_wrap=True, overflow="ellipsis")
-        for crumb in (["…"] if elided else []) + crumbs:
-            text.append("  ›  ", style="dim")
-            text.append(crumb)
+        if crumbs and length() > room:
+            brand = False
+        if crumbs and length() > room:
+            elided = False
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, part in enumerate(parts()):
+            if index:
+                text.append("  ›  ", style="dim")
+            text.append(part, style="bold" if brand and index == 0 else "")
         self.query_one("#crumbs", Static).update(text)
 
     def _refresh_context(self, _identity: Identity | None = None) -> None:

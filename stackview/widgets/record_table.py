@@ -77,11 +77,15 @@ class RecordTable(DataTable):
 
     def _redraw(self) -> None:
         current = self.selected
+        # DataTable.clear() scrolls back to the top-left corner; panels redraw on every auto-refresh,
+        # so without this a user reading a column off to the right is thrown back every few seconds.
+        scroll_x, scroll_y = self.scroll_x, self.scroll_y
         needle = self.filter_text.lower()
         self._shown = [r for r in self._records if needle in r.search] if needle else self._records
         self.clear()
         for record in self._shown:
             self.add_row(*record.cells, key=record.key)
+        self.scroll_to(scroll_x, scroll_y, animate=False, immediate=True)
         if current is not None:
             for index, record in enumerate(self._shown):
                 if record.key == current.key:
