@@ -199,14 +199,32 @@ def unthrottle_function(runner: LeverRunner, function: str) -> None:
     runner.in_thread(lambda: read_function_state(runner.session, function), ask)
 
 
+def most_reservable(pool: AccountConcurrency | Unavailable | None, reserved: int | None) -> int | None:
+    """The largest reservation the account allows this function, when the pool is known."""
+    if isinstance(pool, AccountConcurrency):
+        return max(pool.unreserved + (reserved or 0) - levers.MIN_UNRESERVED, 0)
+    return None
+
+
 def pool_text(pool: AccountConcurrency | Unavailable | None, reserved: int | None) -> str:
     if isinstance(pool, AccountConcurrency):
-        most = pool.unreserved + (reserved or 0) - levers.MIN_UNRESERVED
         return (f"The account has {pool.unreserved} of {pool.limit} executions unreserved; at most "
-                f"{max(most, 0)} can be reserved for this function ({levers.MIN_UNRESERVED} must stay unreserved).")
+                f"{most_reservable(pool, reserved)} can be reserved for this function "
+                f"({levers.MIN_UNRESERVED} must stay unreserved).")
     if isinstance(pool, Unavailable):
         return f"The account's pool: {pool.reason}; Lambda itself will check the value."
     return ""
+
+
+def _checked_reservation(text: str, state: FunctionState) -> int | None:
+    """The typed reservation, refused in the dialog when the account's pool cannot give it
+    (Lambda would refuse it too; the levers layer checks again against a fresh pool)."""
+    value = parse_reservation(text)
+    most = most_reservable(state.pool, state.reserved)
+    if value is not None and most is not None and value > most:
+        raise ValueError(f"at most {most} can be reserved for this function "
+                         f"({levers.MIN_UNRESERVED} executions must stay unreserved)")
+    return value
 
 
 def reserve_function(runner: LeverRunner, function: str) -> None:
@@ -233,7 +251,7 @@ def reserve_function(runner: LeverRunner, function: str) -> None:
         runner.app.push_screen(InputDialog(
             f"Reserved concurrency of {function}",
             [Field("n", "A whole number (0 throttles), or none to remove the reservation", current, "none")],
-            lambda values: parse_reservation(values["n"]),
+            lambda values: _checked_reservation(values["n"], state),
             hint=pool_text(state.pool, state.reserved),
         ), chosen)
 

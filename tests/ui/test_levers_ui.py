@@ -158,16 +158,17 @@ async def test_reservation_beyond_the_account_is_refused_and_nothing_changes(ses
         await pilot.pause()
         assert app.screen is ask
         assert "whole number" in str(ask.query_one("#dialog-error").render())
+        # More than the account's pool can give is refused in the dialog, before any confirmation.
         field = ask.query_one(Input)
         field.value = "1000"
         await pilot.press("enter")
-        asked = await dialog(pilot, ConfirmScreen)
-        assert details(asked)["After"] == "1000" and details(asked)["Reserved now"] == "none"
-        await confirm(pilot)
-        message, severity = await wait_notice(pilot, notices, "at least 100 must stay unreserved")
-        assert severity == "error" and "Traceback" not in message
+        await pilot.pause()
+        assert app.screen is ask
+        assert "must stay unreserved" in str(ask.query_one("#dialog-error").render())
+        await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         assert reserved_concurrency(session, name) is None
+        assert not any(entry["action"] == "set-reserved-concurrency" for entry in audit.entries())
 
         await pilot.press("n")
         ask = await dialog(pilot, InputDialog)
