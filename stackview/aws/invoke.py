@@ -354,6 +354,6 @@ def _audit(session: AwsSession, request: InvokeRequest, arn: str, outcome: str,
         caller=identity.arn if identity else "",
         account=identity.account if identity else "",
         region=session.region or "",
-        profile=session.profile or "",
+        profile=session.target.label,
         details=details,
     ))

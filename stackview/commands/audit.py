@@ -59,6 +59,19 @@ def _state(value: Any) -> str:
     return str(value)
 
 
+def _change(entry: dict[str, Any]) -> str:
+    """What changed: before -> after, or for an invoke (which changes no setting) what was sent."""
+    if entry.get("action") == "invoke":
+        details = entry.get("details") or {}
+        text = str(details.get("invocation_type") or "invoke")
+        if details.get("event"):
+            text += f" {details['event']}"
+        if details.get("request_id"):
+            text += f" request {details['request_id']}"
+        return text
+    return f"{_state(entry.get('before'))} -> {_state(entry.get('after'))}"
+
+
 def format_entry(entry: dict[str, Any]) -> str:
     """One readable line: time, action, target, before -> after, outcome, who and where."""
     where = " ".join(str(entry.get(k) or "") for k in ("account", "region")).strip()
@@ -69,7 +82,7 @@ def format_entry(entry: dict[str, Any]) -> str:
         str(entry.get("time", "?")),
         f"{entry.get('action', '?'):<24}",
         str(entry.get("target", "?")),
-        f"{_state(entry.get('before'))} -> {_state(entry.get('after'))}",
+        _change(entry),
         str(entry.get("outcome", "?")),
     ]
     if entry.get("caller"):

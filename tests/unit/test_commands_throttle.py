@@ -122,3 +122,15 @@ def test_audit_of_an_empty_log(capsys) -> None:
 def test_audit_limit_must_be_positive(capsys) -> None:
     assert cli.main(["audit", "--limit", "0"]) == cli.EXIT_FAILURE
     assert "--limit must be 1 or more" in capsys.readouterr().err
+
+
+def test_audit_shows_what_an_invoke_sent(capsys) -> None:
+    audit.record(audit.AuditEntry(
+        "invoke", "arn:aws:lambda:eu-west-1:1:function:orders:live", outcome="ok",
+        caller="arn:aws:iam::1:user/ana", account="1", region="eu-west-1", profile="demo",
+        time="2026-11-23T10:03:00.000+00:00",
+        details={"invocation_type": "RequestResponse", "event": "generated:sqs", "request_id": "r-1"}))
+    assert cli.main(["audit"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert "function:orders:live  RequestResponse generated:sqs request r-1  ok" in line
+    assert "none -> none" not in line and "(1 eu-west-1, profile demo)" in line
