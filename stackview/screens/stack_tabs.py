@@ -47,7 +47,8 @@ class ResourcesPanel(TableTab, DataPanel):
         self.stack_ref = stack_ref
 
     def compose_content(self) -> ComposeResult:
-        yield RecordTable(("Logical ID", "Type", "Physical ID", "Status", "Reason"))
+        yield RecordTable(("Logical ID", "Type", "Physical ID", "Status", "Reason"),
+                          max_widths={"Logical ID": 32, "Type": 30, "Physical ID": 36})
 
     def fetch(self) -> list[StackResource]:
         return stack_resources(self.app.session, self.stack_ref)
@@ -150,7 +151,8 @@ class OutputsPanel(TableTab, Vertical):
         super().__init__(classes="stack-tab", id="outputs-panel")
 
     def compose(self) -> ComposeResult:
-        yield RecordTable(("Key", "Value", "Description", "Export name"))
+        yield RecordTable(("Key", "Value", "Description", "Export name"),
+                          max_widths={"Value": 60, "Description": 40})
 
     def show_stack(self, stack: Stack) -> None:
         muted = style_for(self.app, "sv-muted")
@@ -219,7 +221,8 @@ class EventsPanel(TableTab, DataPanel):
         self._older_loaded = False
 
     def compose_content(self) -> ComposeResult:
-        yield RecordTable(("Time", "Logical ID", "Type", "Status", "Reason"))
+        yield RecordTable(("Time", "Logical ID", "Type", "Status", "Reason"),
+                          max_widths={"Logical ID": 32, "Type": 30})
 
     def fetch(self) -> Page[StackEvent]:
         return stack_events(self.app.session, self.stack_ref)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import RenderableType
+from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
@@ -46,9 +47,13 @@ class RecordTable(DataTable):
         table: RecordTable
         record: Record
 
-    def __init__(self, columns: Sequence[str], *, id: str | None = None) -> None:
+    def __init__(self, columns: Sequence[str], *, id: str | None = None,
+                 max_widths: dict[str, int] | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._column_labels = tuple(columns)
+        #: Long values (ARNs, physical ids) end in "…" beyond these widths, so the columns after
+        #: them (status, reason) stay on screen; `c` still copies the whole value.
+        self._max_widths = tuple((max_widths or {}).get(label) for label in self._column_labels)
         self._records: list[Record] = []
         self._shown: list[Record] = []
         self.filter_text = ""
@@ -84,13 +89,24 @@ class RecordTable(DataTable):
         self._shown = [r for r in self._records if needle in r.search] if needle else self._records
         self.clear()
         for record in self._shown:
-            self.add_row(*record.cells, key=record.key)
+            self.add_row(*self._capped(record.cells), key=record.key)
         self.scroll_to(scroll_x, scroll_y, animate=False, immediate=True)
         if current is not None:
             for index, record in enumerate(self._shown):
                 if record.key == current.key:
                     self.move_cursor(row=index, animate=False)
                     break
+
+    def _capped(self, cells: tuple[RenderableType, ...]) -> tuple[RenderableType, ...]:
+        if not any(self._max_widths):
+            return cells
+        capped = []
+        for cell, width in zip(cells, self._max_widths):
+            if width and isinstance(cell, Text) and cell.cell_len > width:
+                cell = cell.copy()
+                cell.truncate(width, overflow="ellipsis")
+            capped.append(cell)
+        return tuple(capped)
 
     @property
     def selected(self) -> Record | None:

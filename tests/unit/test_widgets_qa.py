@@ -95,3 +95,19 @@ async def test_the_current_screen_stays_named_when_the_header_is_narrow() -> Non
     assert "stackview  ›  Stacks  ›  thumbnails-prod" in await crumbs_line(120)
     assert "…  ›  thumbnails-prod" in await crumbs_line(70)
     assert "thumbnails-p" in await crumbs_line(60)
+
+
+async def test_capped_columns_end_in_an_ellipsis_and_keep_the_value() -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:a-very-long-function-name:live"
+
+    class Harness(App):
+        def compose(self):
+            yield RecordTable(("Id", "Status"), max_widths={"Id": 20})
+
+    app = Harness()
+    async with app.run_test(size=(80, 10)):
+        table = app.query_one(RecordTable)
+        table.set_records([Record("a", (literal_text(arn), literal_text("CREATE_COMPLETE")), value=arn)])
+        shown = table.get_row_at(0)[0]
+        assert shown.plain.endswith("…") and shown.cell_len == 20
+        assert table.selected.value == arn and table.shown[0].cells[0].plain == arn
