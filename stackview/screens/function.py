@@ -41,6 +41,8 @@ class FunctionScreen(Screen):
         Binding("l", "logs", "Logs", id="function.logs"),
         Binding("i", "invoke", "Invoke", id="function.invoke"),
         Binding("v", "reveal", "Reveal", id="function.reveal"),
+        # The same key while values are shown, so the footer says what pressing it will do.
+        Binding("v", "hide", "Hide values", id="function.hide"),
         Binding("t", "throttle", "Throttle", id="function.throttle"),
         Binding("u", "unthrottle", "Unthrottle", id="function.unthrottle"),
         Binding("n", "reserve", "Reserve", id="function.reserve"),
@@ -112,8 +114,12 @@ class FunctionScreen(Screen):
             return False
         if action in ALIAS_ACTIONS and self.active_tab != "aliases":
             return False
-        if action == "reveal" and self.active_tab != "overview":
-            return False
+        if action in ("reveal", "hide"):
+            if self.active_tab != "overview":
+                return False
+            panels = self.query(OverviewPanel)
+            revealed = bool(panels) and panels.first().revealed
+            return revealed if action == "hide" else not revealed
         return True
 
     # -- what the rest of the app asks ------------------------------------------------------------
@@ -182,7 +188,11 @@ class FunctionScreen(Screen):
     def action_reveal(self) -> None:
         panel = self.query_one(OverviewPanel)
         panel.reveal()
+        self.refresh_bindings()
         self.notify("Environment values shown" if panel.revealed else "Environment values hidden", timeout=2)
+
+    def action_hide(self) -> None:
+        self.action_reveal()
 
     def action_throttle(self) -> None:
         levers.throttle_function(self.levers, self.function_name)

@@ -86,13 +86,19 @@ async def test_overview_masks_environment_until_revealed(world) -> None:
                          "[bold]ops[/bold]", "Text format"):
             assert expected in body, expected
 
+        def key_ids() -> set[str]:
+            return {active.binding.id for active in app.screen.active_bindings.values()}
+
+        assert "function.reveal" in key_ids() and "function.hide" not in key_ids()
         await pilot.press("v")
         await pilot.pause()
         body = overview.text()
         assert SECRET in body and SECRET in screen_text(app)
+        assert "function.hide" in key_ids() and "function.reveal" not in key_ids()  # the footer says Hide
         await pilot.press("v")
         await pilot.pause()
         assert SECRET not in screen_text(app)
+        assert "function.reveal" in key_ids()
 
         # Revealed for this screen only: a new function screen starts masked.
         await pilot.press("v", "escape")
