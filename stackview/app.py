@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -44,8 +45,11 @@ class StackviewApp(App[int]):
         read_only: bool = False,
         settings: Settings | None = None,
         clock: Callable[[], datetime] = utc_now,
+        project_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        #: The SAM project whose events the invoke screen offers (None: the current directory).
+        self.project_dir = project_dir
         self.session = session
         self.read_only = read_only
         self.settings = settings or default_settings()
@@ -193,7 +197,7 @@ class StackviewApp(App[int]):
             return
         from stackview.screens.invoke import InvokeScreen
 
-        self.push_screen(InvokeScreen(function, qualifier=qualifier))
+        self.push_screen(InvokeScreen(function, qualifier=qualifier, project_dir=self.project_dir))
 
     def _pop_to_root(self) -> None:
         while len(self.screen_stack) > 2:  # the default screen and the stacks screen stay
@@ -247,6 +251,8 @@ def create_app(
     read_only: bool = False,
     settings: Settings | None = None,
     clock: Callable[[], datetime] = utc_now,
+    project_dir: Path | None = None,
 ) -> StackviewApp:
     """The one factory the CLI and the tests use to build the app."""
-    return StackviewApp(session, read_only=read_only, settings=settings, clock=clock)
+    return StackviewApp(session, read_only=read_only, settings=settings, clock=clock,
+                        project_dir=project_dir)

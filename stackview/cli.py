@@ -13,6 +13,7 @@ import importlib
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from stackview import __version__
 
@@ -63,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[connection_options(for_subcommand=False)],
     )
     parser.add_argument("--version", action="version", version=f"stackview {__version__}")
+    parser.add_argument("--project", metavar="DIR", default=None,
+                        help="a SAM project whose events/*.json the invoke screen offers "
+                             "(default: the current directory)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     shared = connection_options(for_subcommand=True)
     for name in COMMANDS:
@@ -138,12 +142,16 @@ def run_ui(args: argparse.Namespace) -> int:
     from stackview.commands.guard import read_only_reason
     from stackview.themes import load_settings
 
+    project = getattr(args, "project", None)
+    if project is not None and not Path(project).is_dir():
+        raise CliError(f"--project: {project} is not a directory")
     settings = load_settings(binding_ids=[b.id for b in binding_catalog()])
     apply_config_defaults(args, settings.config)
     with connect(args, status=lambda m: print(f"stackview: {m}", file=sys.stderr)) as conn:
         # Read-only from the flag, the config, or the profile; unreadable settings fail closed.
         read_only = read_only_reason(args) is not None
-        app = create_app(conn.session, read_only=read_only, settings=settings)
+        app = create_app(conn.session, read_only=read_only, settings=settings,
+                         project_dir=Path(project) if project is not None else None)
         app.run()
         return app.return_code or 0
 

@@ -111,8 +111,8 @@ class InvokeScreen(EventActions, Screen):
         super().__init__()
         self.function = function
         self.initial_qualifier = qualifier or LATEST
-        #: The SAM project whose events/ the picker lists. The CLI has no --project for the UI
-        #: yet, so this is the directory stackview was started in unless a caller says otherwise.
+        #: The SAM project whose events/ the picker lists: `stackview --project DIR`, else the
+        #: directory stackview was started in.
         self.project_dir = Path(project_dir) if project_dir is not None else Path.cwd()
         self.crumb = "invoke"
         self.state = None  # set on mount (needs the app)

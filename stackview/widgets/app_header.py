@@ -36,7 +36,10 @@ class AppHeader(Horizontal):
         crumbs = [neutralize(c) for c in (getattr(s, "crumb", "") for s in self.app.screen_stack) if c]
         # The last crumbs matter most: when the path is too long, drop crumbs from the left, then the
         # "stackview" brand, then the elision mark, so that the screen you are on is always named.
-        width = self.query_one("#crumbs", Static).size.width
+        targets = self.query("#crumbs")
+        if not targets:
+            return
+        width = targets.first(Static).size.width
         room = width - 2 if width else 10_000  # not laid out yet: on_resize comes back
         elided = False
         brand = True
@@ -59,9 +62,13 @@ class AppHeader(Horizontal):
             if index:
                 text.append("  ›  ", style="dim")
             text.append(part, style="bold" if brand and index == 0 else "")
-        self.query_one("#crumbs", Static).update(text)
+        targets.first(Static).update(text)
 
     def _refresh_context(self, _identity: Identity | None = None) -> None:
+        # The identity and theme signals can arrive while this header's screen is being torn down.
+        targets = self.query("#context")
+        if not targets:
+            return
         app = self.app
         session = app.session
         identity: Identity | None = app.identity
@@ -75,4 +82,4 @@ class AppHeader(Horizontal):
         if app.read_only:
             text.append("  ")
             text.append(" READ-ONLY ", style=style_for(app, "sv-badge-read-only", bold=True) + Style(reverse=True))
-        self.query_one("#context", Static).update(text)
+        targets.first(Static).update(text)

@@ -1,4 +1,5 @@
-"""The command palette offers the current screen's own commands, and never a hidden lever."""
+"""The command palette offers the current screen's own commands, and never a hidden lever; app
+settings reach the screens they concern."""
 
 from __future__ import annotations
 
@@ -45,3 +46,15 @@ async def test_levers_are_offered_only_when_not_read_only(make_app) -> None:
             found = await titles(app, "throttle")
             assert any(t.startswith("Throttle") for t in found) is expected, found
             assert not any(t.startswith("Quit") for t in await titles(app, "quit"))  # the app's own
+
+
+async def test_the_project_directory_reaches_the_invoke_screen(make_app, tmp_path) -> None:
+    from stackview.screens.invoke import InvokeScreen
+
+    app = make_app(project_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_invoke("orders-prod-api")
+        await wait_for(pilot, lambda: isinstance(app.screen, InvokeScreen), message="the invoke screen")
+        await wait_for(pilot, lambda: app.screen.query("#invoke-editor-box"), message="its editor")
+        await pilot.pause(0.5)
+        assert app.screen.project_dir == tmp_path

@@ -85,3 +85,12 @@ def test_version_and_help(tmp_path: Path, flag: str) -> None:
     result = run_cli(tmp_path, flag)
     assert result.returncode == 0
     assert "stackview" in result.stdout
+
+
+def test_project_must_be_a_directory(tmp_path, capsys) -> None:
+    from stackview import cli
+
+    missing = tmp_path / "nope"
+    assert cli.main(["--project", str(missing), "--region", "us-east-1"]) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert f"--project: {missing} is not a directory" in err and "Traceback" not in err
