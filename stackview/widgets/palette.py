@@ -44,10 +44,11 @@ class ScreenCommandsProvider(Provider):
     by name. Built from the screen's active bindings, so a lever hidden in read-only mode (its
     `check_action` says no) is not offered here either."""
 
-    def _entries(self) -> list[tuple[str, str, DOMNode, Binding]]:
+    def _entries(self) -> list[tuple[str, str, partial]]:
+        """(title, help, what to run) for each distinct enabled action of the screen's keys."""
         entries = []
         seen: set[str] = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if not active.enabled or not binding.description or binding.action in seen:
                 continue
@@ -55,7 +56,8 @@ class ScreenCommandsProvider(Provider):
                 continue  # quit, keys, jump and the palette itself are the app's, not this screen's
             seen.add(binding.action)
             title = f"{binding.description} ({self.app.get_key_display(binding)})"
-            entries.append((title, key, active.node, binding))
+            help_text = binding.tooltip or f"a key of {type(self.screen).__name__}"
+            entries.append((title, help_text, partial(self._run, active.node, binding)))
         return entries
 
     async def _run(self, node: DOMNode, binding: Binding) -> None:
@@ -63,13 +65,11 @@ class ScreenCommandsProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, _key, node, binding in self._entries():
+        for title, help_text, run in self._entries():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._run, node, binding),
-                          help=binding.tooltip or f"a key of {type(self.screen).__name__}")
+                yield Hit(score, matcher.highlight(title), run, help=help_text)
 
     async def discover(self) -> Hits:
-        for title, _key, node, binding in self._entries():
-            yield DiscoveryHit(title, partial(self._run, node, binding),
-                               help=binding.tooltip or f"a key of {type(self.screen).__name__}")
+        for title, help_text, run in self._entries():
+            yield DiscoveryHit(title, run, help=help_text)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from textual.pilot import Pilot
 
 from stackview.widgets.data_panel import DataPanel
 
+from ..ui.helpers import wait_for
 from .conftest import SIZE, THEMES
 
 
 async def settle(pilot: Pilot, timeout: float = 20.0) -> None:
     """Wait until the identity is known and every panel of the screen has answered."""
     app = pilot.app
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
 
     def ready() -> bool:
         if app.identity is None:
@@ -24,10 +21,7 @@ async def settle(pilot: Pilot, timeout: float = 20.0) -> None:
         panels = [panel for panel in app.screen.query(DataPanel) if panel.is_mounted]
         return all(panel.data is not None or panel.error is not None for panel in panels)
 
-    while not ready():
-        if loop.time() > deadline:
-            raise AssertionError("the screen did not finish loading")
-        await pilot.pause(0.05)
+    await wait_for(pilot, ready, timeout, "the screen to finish loading")
     await pilot.pause(0.2)
 
 
@@ -101,11 +95,7 @@ def test_throttle_confirmation(snap_compare, snapshot_app, theme) -> None:
 
         await run(lambda a: a.open_function("orders-prod-worker"))(pilot)
         await pilot.press("t")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 20
-        while not isinstance(app.screen, ConfirmScreen):
-            assert loop.time() < deadline, "no confirmation"
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 20, "the confirmation")
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
@@ -123,9 +113,6 @@ def test_logs_with_a_filter(snap_compare, snapshot_app, theme) -> None:
         await settle(pilot)
         app.push_screen(LogsScreen(functions=["reports-prod-generate"], pattern="?ERROR ?REPORT ?Task",
                                    since="2026-11-23T11:00:00Z"))
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 30
-
         def quiet() -> bool:
             screen = app.screen
             tail = getattr(screen, "tail", None)
@@ -134,9 +121,7 @@ def test_logs_with_a_filter(snap_compare, snapshot_app, theme) -> None:
             stats = tail.stats()
             return stats.delivered > 0 and stats.events_per_s == 0
 
-        while not quiet():
-            assert loop.time() < deadline, "the tail did not settle"
-            await pilot.pause(0.2)
+        await wait_for(pilot, quiet, 30, "the tail to settle")
         # The "Live Tail is not a live stream" notice has a timeout that load stretches or not.
         app.clear_notifications()
         await pilot.pause(0.5)  # the next drain tick repaints the status line
@@ -154,11 +139,7 @@ def test_invoke_screen_before_sending(snap_compare, snapshot_app, theme) -> None
     async def before(pilot: Pilot) -> None:
         await settle(pilot)
         app.open_invoke("thumbnails-prod-convert-file", qualifier="live")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 20
-        while not isinstance(app.screen, InvokeScreen):
-            assert loop.time() < deadline, "no invoke screen"
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: isinstance(app.screen, InvokeScreen), 20, "the invoke screen")
         await pilot.pause(1.5)  # the qualifier list loads in a worker; the editor checks the JSON
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
