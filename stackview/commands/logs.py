@@ -73,30 +73,31 @@ def _say(message: str) -> None:
     print(f"stackview: {message}", file=sys.stderr, flush=True)
 
 
-def _check_input(args: argparse.Namespace) -> tuple[int, Any] | int:
-    """(start_ms, matcher) or an exit code, without touching the network."""
+def _check_input(args: argparse.Namespace) -> int | None:
+    """The start time (epoch ms), or None once what is wrong was said; no network involved.
+    The pattern is only checked here: `Tail` compiles its own matcher."""
     from stackview.logs.filter_pattern import FilterPatternError
     from stackview.logs.since import SinceError, parse_since
     from stackview.logs.tail import compile_filter
 
     if not args.names and not args.log_groups:
         _say("name a stack, a function or --log-group")
-        return EXIT_USAGE
+        return None
     try:
-        matcher = compile_filter(args.pattern)
+        compile_filter(args.pattern)
     except FilterPatternError as exc:
         _say(f"invalid filter pattern: {exc.message}")
         print(f"  {args.pattern}\n  {' ' * exc.position}^", file=sys.stderr)
-        return EXIT_USAGE
+        return None
     try:
         start_ms = parse_since(args.since, int(time.time() * 1000))
     except SinceError as exc:
         _say(f"--since: {exc}")
-        return EXIT_USAGE
+        return None
     if args.rate is not None and args.rate <= 0:
         _say("--rate must be above 0")
-        return EXIT_USAGE
-    return start_ms, matcher
+        return None
+    return start_ms
 
 
 def _resolve(session: Any, args: argparse.Namespace) -> Any:
@@ -127,10 +128,9 @@ def _resolve(session: Any, args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    checked = _check_input(args)
-    if isinstance(checked, int):
-        return checked
-    start_ms, _ = checked
+    start_ms = _check_input(args)
+    if start_ms is None:
+        return EXIT_USAGE
     try:
         with connect(args, status=_say if sys.stderr.isatty() else None) as conn:
             resolution = _resolve(conn.session, args)

@@ -131,10 +131,11 @@ class GroupPoller:
     @property
     def floor_ms(self) -> int:
         """No query of this group starts before this time any more."""
-        return self._query_start if self._pages or self._token else self._next_query_start()
+        return self._query_start if self.in_cycle else self._next_query_start()
 
     @property
     def in_cycle(self) -> bool:
+        """A query is under way (pages left, or a token to resume from after an error)."""
         return self._pages is not None or self._token is not None
 
     def _next_query_start(self) -> int:

@@ -44,7 +44,7 @@ from stackview.logs.tail import Tail, compile_filter
 from stackview.models.config import TIMESTAMP_MODES
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.literal import neutralize
-from stackview.widgets.log_format import LambdaLineFormatter
+from stackview.widgets.log_format import MAX_FUNCTION_WIDTH, LambdaLineFormatter
 from stackview.widgets.log_view import LogView
 from stackview.widgets.logs_prompt import LogsPrompt
 from stackview.widgets.logs_status import LogsErrors, LogsStatus, ViewState
@@ -179,7 +179,7 @@ class LogsScreen(Screen):
             return
         parser = LogParser(resolution.functions_by_group)
         self.formatter.parser = parser
-        self.formatter.function_width = min(28, max(len(parser.function_of(s.log_group)) for s in self.sources))
+        self.formatter.function_width = min(MAX_FUNCTION_WIDTH, max(len(parser.function_of(s.log_group)) for s in self.sources))
         self.formatter.show_function = len(self.sources) > 1 or bool(self.stack)
         self.view.formatter_changed()
         self.restart_tail()

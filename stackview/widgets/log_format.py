@@ -131,7 +131,7 @@ class LambdaLineFormatter:
         return literal_text(record.body.rstrip("\n"), style, keep_newlines=True)
 
     def body_plain(self, event: LogEvent) -> str:
-        """The text `body()` draws, without styles (the view sizes wrapped rows with it)."""
+        """The text `body()` draws, without styles (`rows()` measures wrapped rows with it)."""
         record = self.record(event)
         if record.kind == REPORT:
             return self._report_summary(record).plain

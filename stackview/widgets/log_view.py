@@ -43,8 +43,6 @@ class LineFormatter(Protocol):
 
     def body(self, event: LogEvent) -> Text: ...  # the message, literal, styled, may hold "\n"
 
-    def body_plain(self, event: LogEvent) -> str: ...  # the body's text without styles
-
     def rows(self, event: LogEvent, width: int) -> int: ...  # lines the body takes at `width`
 
 
@@ -104,7 +102,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         self._ends = array("q")  # wrap mode: cumulative line count through each row
         self._indexed_until = buffer.first_seq  # next sequence number to index
         self._max_width = 0
-        self._cache: OrderedDict[tuple[int, int], list[Strip]] = OrderedDict()
+        self._cache: OrderedDict[int, list[Strip]] = OrderedDict()  # by sequence number
         self._cache_width = -1
 
     # -- rows --------------------------------------------------------------------------------
@@ -291,7 +289,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         if width != self._cache_width:
             self._cache.clear()
             self._cache_width = width
-        key = (self._seqs[self._start + row], 0)
+        key = self._seqs[self._start + row]
         strips = self._cache.get(key)
         if strips is not None:
             self._cache.move_to_end(key)
