@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import random
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,11 +97,3 @@ def botocore_frames() -> list[str]:
 def error_body(error_type: str, message: str, frames: list[str], request: str = "") -> dict[str, Any]:
     return {"errorMessage": message, "errorType": error_type, "requestId": request,
             "stackTrace": frames}
-
-
-_MARKUP = re.compile(r"\[/?[a-z ]*\]")
-
-
-def has_markup(text: str) -> bool:
-    """Whether a line carries Rich-markup-like text (the history includes some on purpose)."""
-    return bool(_MARKUP.search(text))

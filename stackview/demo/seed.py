@@ -167,7 +167,7 @@ def _deploy_stacks(clients: Any, now: datetime, rng: random.Random) -> Deployed:
         deploy(clients.cfn, spec, body, parameters)
         for fn in catalog.FUNCTIONS:
             if fn.stack == spec.name and fn.versions:
-                publish_versions(clients.lam, fn, bucket, now)
+                publish_versions(clients.lam, fn, packages[fn.name], bucket, now)
         stack = moto_stack(spec.name)
         fill_gaps(stack, GapContext(clients, spec.name, rng))
         _link_nested(stack, rng)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from stackview.demo.seed_catalog import ACCOUNT, IMAGE_MAGICK_LAYER, REGION, FunctionSpec
-from stackview.demo.seed_code import Package, function_packages
+from stackview.demo.seed_code import Package
 
 
 def lambda_backend() -> Any:
@@ -38,13 +38,14 @@ def publish_layer(lam: Any, bucket: str, package: Package) -> str:
     return response["LayerVersionArn"]
 
 
-def publish_versions(lam: Any, spec: FunctionSpec, bucket: str, now: datetime) -> None:
-    """Publish each version of `spec` from its own package, oldest first, dated as deployed.
+def publish_versions(lam: Any, spec: FunctionSpec, packages: list[Package], bucket: str,
+                     now: datetime) -> None:
+    """Publish each version of `spec` from its own package (`function_packages(spec)`, already
+    uploaded to `bucket`), oldest first, dated as deployed.
 
     $LATEST ends on the newest package, which is the one the stack's template references.
     """
     backend = lambda_backend()
-    packages = function_packages(spec)
     for number, (version, package) in enumerate(zip(spec.versions, packages), start=1):
         lam.update_function_code(FunctionName=spec.name, S3Bucket=bucket, S3Key=package.key)
         lam.publish_version(FunctionName=spec.name, Description=version.description)
