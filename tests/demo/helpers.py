@@ -1,12 +1,17 @@
-"""Helpers for the demo-world tests: deployment packages built in memory and log queries."""
+"""Helpers for the demo-world tests: deployment packages built in memory, log queries, and the
+environment of a child Python process that imports this checkout."""
 
 from __future__ import annotations
 
 import io
+import os
 import time
 import uuid
 import zipfile
+from pathlib import Path
 from typing import Any, Callable
+
+REPO = Path(__file__).resolve().parents[2]
 
 #: One handler module with an action per behaviour under test.
 HANDLER = '''
@@ -114,3 +119,10 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: floa
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+def subprocess_env() -> dict[str, str]:
+    """This process's environment with the checkout first on PYTHONPATH (`python -c` children)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    return env

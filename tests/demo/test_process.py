@@ -15,9 +15,9 @@ import pytest
 
 from stackview.demo.process import DemoServer, DemoServerError
 
-pytestmark = pytest.mark.demo
+from .helpers import subprocess_env
 
-REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.demo
 
 #: A parent that starts a demo world, leaves one execution environment busy (a handler
 #: sleeping) and one idle, reports the pids, then waits to be killed.
@@ -45,12 +45,6 @@ with DemoServer(empty=True, traffic=False) as server:
     print(json.dumps({"server": server.pid}), flush=True)
     time.sleep(60)
 """
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-    return env
 
 
 def _children(pid: int) -> list[int]:
@@ -88,7 +82,7 @@ def _wait_gone(pids: list[int], timeout: float = 10.0) -> list[int]:
 
 def _start_parent() -> tuple[subprocess.Popen[str], int, list[int]]:
     parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=_env())
+                              stderr=subprocess.PIPE, text=True, env=subprocess_env())
     assert parent.stdout is not None
     line = parent.stdout.readline()
     if not line:

@@ -4,21 +4,17 @@ LoggingConfig, FilterLogEvents as AWS orders it, and the `stackview demo-server`
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
-from .helpers import create_function, log_events, unique, wait_for
+from .helpers import create_function, log_events, role_arn, subprocess_env, unique, wait_for
 
 pytestmark = pytest.mark.demo
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +134,6 @@ def test_filter_log_events_orders_by_time_across_streams_and_pages(logs):
 
 
 def test_cloudformation_passes_logging_and_dead_letter_config(scratch_endpoint, iam):
-    from .helpers import role_arn
-
     cfn = scratch_endpoint.client("cloudformation")
     lam = scratch_endpoint.client("lambda")
     topic = f"arn:aws:sns:{scratch_endpoint.region}:123456789012:{unique('dlq')}"
@@ -166,12 +160,6 @@ def test_cloudformation_passes_logging_and_dead_letter_config(scratch_endpoint, 
     assert json.loads(lam.invoke(FunctionName=function)["Payload"].read()) == 1
 
 
-def _command_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-    return env
-
-
 def test_demo_server_command_prints_the_environment_and_stops_cleanly_on_ctrl_c():
     script = ("import argparse, sys\n"
               "from stackview.commands import demo_server\n"
@@ -180,7 +168,7 @@ def test_demo_server_command_prints_the_environment_and_stops_cleanly_on_ctrl_c(
               "args = parser.parse_args(sys.argv[1:])\n"
               "raise SystemExit(args.run(args))\n")
     process = subprocess.Popen([sys.executable, "-c", script, "demo-server", "--empty", "--no-traffic"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_command_env(), text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(), text=True)
     lines = []
     try:
         assert process.stdout is not None
