@@ -10,6 +10,8 @@ import io
 import json
 import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
@@ -93,6 +95,20 @@ def make_nested_stack(session: AwsSession) -> tuple[str, str, list[str], list[st
     child = next(r["PhysicalResourceId"] for r in cfn.describe_stack_resources(StackName=stack)["StackResources"]
                  if r["LogicalResourceId"] == "Child")
     return stack, child, _function_names(session, stack), _function_names(session, child)
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """A plain in-process moto server of its own (no demo world), as its URL, stopped on exit."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
 
 
 def session_on(endpoint: str, region: str, credentials: tuple[str, str]) -> AwsSession:

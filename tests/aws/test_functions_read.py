@@ -12,20 +12,13 @@ from botocore.exceptions import ClientError
 from stackview.aws import functions
 from stackview.aws.levers import set_reserved_concurrency
 from stackview.models.functions import AccountConcurrency, Unavailable
-from tests.aws.functions_helpers import delete_stack, make_function, make_stack, session_on, unique
+from tests.aws.functions_helpers import delete_stack, make_function, make_stack, moto_server, session_on, unique
 
 
 @pytest.fixture(scope="module")
 def plain_moto() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture

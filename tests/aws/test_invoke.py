@@ -6,11 +6,8 @@ so the seeded world other tests read stays as the seed made it.
 
 from __future__ import annotations
 
-import io
 import json
 import time
-import uuid
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from stackview.aws.errors import AwsError
 from stackview.aws.invoke import InvokeRefused, invoke
 from stackview.aws.session import AwsSession
 from stackview.models import Target
+from tests.aws.functions_helpers import package, role_arn, unique
 
 pytestmark = pytest.mark.demo
 
@@ -59,21 +57,6 @@ def handler(event, context):
 '''
 
 
-def _package() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("app.py", HANDLER)
-    return buffer.getvalue()
-
-
-def _role(iam: Any) -> str:
-    name = "stackview-invoke-tests"
-    try:
-        return iam.get_role(RoleName=name)["Role"]["Arn"]
-    except iam.exceptions.NoSuchEntityException:
-        return iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-
-
 class World:
     """Plain boto3 clients on the scratch world, to set things up and look at the logs."""
 
@@ -84,9 +67,9 @@ class World:
         self.logs = endpoint.client("logs")
 
     def function(self, prefix: str, **extra: Any) -> str:
-        name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-        spec = {"FunctionName": name, "Runtime": "python3.11", "Role": _role(self.iam),
-                "Handler": "app.handler", "Code": {"ZipFile": _package()}, "Timeout": 5}
+        name = unique(prefix)
+        spec = {"FunctionName": name, "Runtime": "python3.11", "Role": role_arn(self.iam),
+                "Handler": "app.handler", "Code": {"ZipFile": package(HANDLER)}, "Timeout": 5}
         spec.update(extra)
         self.lam.create_function(**spec)
         return name

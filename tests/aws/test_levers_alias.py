@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from stackview import audit
 from stackview.aws import levers
 from stackview.aws.functions import get_alias, list_aliases
-from tests.aws.functions_helpers import make_function, session_on
+from tests.aws.functions_helpers import make_function, moto_server, session_on
 
 
 @pytest.fixture(autouse=True)
@@ -128,18 +128,11 @@ def test_demo_world_checks_revision_ids(demo_endpoint, demo_session) -> None:
 
 @pytest.fixture(scope="module")
 def patched_moto() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
     from stackview.demo import alias_revisions
 
     alias_revisions.install()
-    server = ThreadedMotoServer(port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,10 +6,7 @@ shared-events and read-only checks read the seeded world without changing it.
 
 from __future__ import annotations
 
-import io
 import json
-import uuid
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,7 @@ from stackview.screens.invoke_events import EventPickerScreen
 from stackview.screens.invoke_history import CompareScreen, HistoryScreen, session_state
 from stackview.screens.invoke_prompt import NamePrompt
 from stackview.widgets.confirm import ConfirmScreen
+from tests.aws.functions_helpers import package, role_arn, unique
 
 from .helpers import wait_for
 
@@ -46,26 +44,15 @@ def handler(event, context):
 '''
 
 
-def _package() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("app.py", HANDLER)
-    return buffer.getvalue()
-
-
 class Scratch:
     def __init__(self, endpoint: Any) -> None:
         self.lam = endpoint.client("lambda", read_timeout=30)
         self.iam = endpoint.client("iam")
 
     def function(self, prefix: str) -> str:
-        try:
-            role = self.iam.get_role(RoleName="invoke-ui")["Role"]["Arn"]
-        except self.iam.exceptions.NoSuchEntityException:
-            role = self.iam.create_role(RoleName="invoke-ui", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-        self.lam.create_function(FunctionName=name, Runtime="python3.11", Role=role, Handler="app.handler",
-                                 Code={"ZipFile": _package()}, Timeout=5)
+        name = unique(prefix)
+        self.lam.create_function(FunctionName=name, Runtime="python3.11", Role=role_arn(self.iam),
+                                 Handler="app.handler", Code={"ZipFile": package(HANDLER)}, Timeout=5)
         return name
 
 
