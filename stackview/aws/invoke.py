@@ -27,6 +27,7 @@ from stackview import audit
 from stackview.aws import functions
 from stackview.aws.errors import AwsError, UserError, describe, error_code
 from stackview.aws.session import AwsSession
+from stackview.events.ids import partition_of
 from stackview.logs.parse import REPORT, LogParser, ReportMetrics
 from stackview.models import LogEvent
 from stackview.models.invoke import (
@@ -309,8 +310,7 @@ def _function_arn(session: AwsSession, function: str) -> str:
     region = session.region
     if identity is None or not region:
         return bare_function_name(function)
-    partition = "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
-    return f"arn:{partition}:lambda:{region}:{identity.account}:function:{bare_function_name(function)}"
+    return f"arn:{partition_of(region)}:lambda:{region}:{identity.account}:function:{bare_function_name(function)}"
 
 
 def _audited(session: AwsSession, result: InvokeResult, outcome: str) -> InvokeResult:

@@ -21,6 +21,11 @@ def _stack_details(runner: LeverRunner, stack: str, account: str,
     return details
 
 
+def _read_stack(runner: LeverRunner, stack_ref: str) -> tuple[str, list[FunctionSummary]]:
+    """(account, the stack's functions): what both stack dialogs show; runs in the worker."""
+    return runner.session.identity().account, stack_functions(runner.session, stack_ref)
+
+
 def throttle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
     """The kill switch: every function of the stack (nested stacks included) to 0, after the
     user types the stack's name."""
@@ -40,7 +45,7 @@ def throttle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
                     "one's current reservation is recorded so the restore puts it back.",
         )
 
-    runner.in_thread(lambda: (runner.session.identity().account, stack_functions(runner.session, stack_ref)), ask)
+    runner.in_thread(lambda: _read_stack(runner, stack_ref), ask)
 
 
 def unthrottle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
@@ -61,4 +66,4 @@ def unthrottle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
             warning="Each throttled function gets back the reservation recorded when it was throttled.",
         )
 
-    runner.in_thread(lambda: (runner.session.identity().account, stack_functions(runner.session, stack_ref)), ask)
+    runner.in_thread(lambda: _read_stack(runner, stack_ref), ask)
