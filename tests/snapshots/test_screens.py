@@ -140,6 +140,13 @@ def test_invoke_screen_before_sending(snap_compare, snapshot_app, theme) -> None
         await settle(pilot)
         app.open_invoke("thumbnails-prod-convert-file", qualifier="live")
         await wait_for(pilot, lambda: isinstance(app.screen, InvokeScreen), 20, "the invoke screen")
-        await pilot.pause(1.5)  # the qualifier list loads in a worker; the editor checks the JSON
+        screen = app.screen
+        # The qualifier list loads in a worker; the editor checks the JSON after a short pause.
+        await wait_for(pilot, lambda: screen.is_mounted and "versions and aliases besides" in screen.status_text,
+                       20, "the qualifiers")
+        await wait_for(pilot, lambda: "valid JSON" in str(screen.query_one("#json-status").render()),
+                       20, "the JSON check")
+        screen.editor.text_area.cursor_blink = False  # a blinking cursor is drawn or not by chance
+        await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
