@@ -31,7 +31,7 @@ from stackview.app import create_app  # noqa: E402
 from stackview.aws.session import AwsSession  # noqa: E402
 from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION, DemoServer  # noqa: E402
 from stackview.models import Target  # noqa: E402
-from stackview.screens.logs import LogsScreen  # noqa: E402
+from stackview.screens.logs.screen import LogsScreen  # noqa: E402
 from stackview.widgets.log_view import LogView  # noqa: E402
 
 

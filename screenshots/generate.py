@@ -72,7 +72,7 @@ async def stack_rollback_events(pilot: Pilot) -> None:
 
 async def function_canary(pilot: Pilot) -> None:
     await settle(pilot)
-    pilot.app.open_function("thumbnails-prod-convert-file")
+    pilot.app.open("function", "thumbnails-prod-convert-file")
     await settle(pilot)
     await pilot.press("3")
     await settle(pilot)
@@ -82,7 +82,7 @@ async def throttle_confirmation(pilot: Pilot) -> None:
     from stackview.widgets.confirm import ConfirmScreen
 
     await settle(pilot)
-    pilot.app.open_function("orders-prod-worker")
+    pilot.app.open("function", "orders-prod-worker")
     await settle(pilot)
     await pilot.press("t")
     await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the confirmation")
@@ -93,7 +93,7 @@ async def logs_filtered(pilot: Pilot) -> None:
     from stackview.widgets.log_view import LogView
 
     await settle(pilot)
-    pilot.app.open_logs("orders-prod", pattern="?ERROR ?WARN ?Task")
+    pilot.app.open("logs", "orders-prod", pattern="?ERROR ?WARN ?Task")
     await pilot.pause(0.5)
     await pilot.press("6")  # since 3h
     view = pilot.app.screen.query_one(LogView)
@@ -106,11 +106,11 @@ async def logs_filtered(pilot: Pilot) -> None:
 
 
 async def invoke_error(pilot: Pilot) -> None:
-    from stackview.screens.invoke import InvokeScreen
+    from stackview.screens.invoke.screen import InvokeScreen
     from stackview.widgets.confirm import ConfirmScreen
 
     await settle(pilot)
-    pilot.app.open_invoke("thumbnails-prod-convert-file", qualifier="live")
+    pilot.app.open("invoke", "thumbnails-prod-convert-file", qualifier="live")
     await until(pilot, lambda: isinstance(pilot.app.screen, InvokeScreen), "the invoke screen")
     screen = pilot.app.screen
     await pilot.pause(0.5)

@@ -6,18 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from stackview.aws.errors import describe
+from stackview.aws.errors import AwsError, UserError, describe
+from stackview.aws.functions import list_functions
 from stackview.aws.session import AwsSession
 from stackview.config import theme_for
 from stackview.models import Identity
 from stackview.models.config import Config
 from stackview.navigation import Jump, JumpError, parse
+from stackview.screens.registry import Registry
 from stackview.themes import Settings, load_themes
+from stackview.widgets.background import Background
 from stackview.widgets.palette import NavigationProvider, ScreenCommandsProvider
 from stackview.widgets.styles import variable_defaults
 
@@ -26,7 +30,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class StackviewApp(App[int]):
+class StackviewApp(Background, App[int]):
     CSS_PATH = "stackview.tcss"
     TITLE = "stackview"
     BINDINGS = [
@@ -46,6 +50,7 @@ class StackviewApp(App[int]):
         settings: Settings | None = None,
         clock: Callable[[], datetime] = utc_now,
         project_dir: Path | None = None,
+        registry: Registry | None = None,
     ) -> None:
         super().__init__()
         #: The SAM project whose events the invoke screen offers (None: the current directory).
@@ -57,6 +62,8 @@ class StackviewApp(App[int]):
         self.theme = theme_for(self.config, session.profile)
         #: Injectable so snapshot tests render the same relative times on every run.
         self.clock = clock
+        #: Where `:`, the palette and the screens can go.
+        self.registry = registry or Registry()
         #: Names for `:` and the palette, filled by the screens' workers (never fetched on demand).
         self.catalog: dict[str, list[str]] = {"stacks": [], "functions": []}
 
@@ -68,8 +75,6 @@ class StackviewApp(App[int]):
         return variable_defaults(self.current_theme.to_color_system().generate())
 
     def on_mount(self) -> None:
-        from stackview.screens.stacks import StacksScreen
-
         if self.config.keymap:
             self.set_keymap(dict(self.config.keymap))
         notice = self.settings.notice()
@@ -78,32 +83,27 @@ class StackviewApp(App[int]):
 
         self.identity = self.session.known_identity()
         if self.identity is None:
-            self.run_worker(self._resolve_identity, thread=True, exit_on_error=False)
+            # On failure the header keeps showing "…"; the panels report the error.
+            self.run_in_thread("identity", self.session.identity, self._identified, failed=_ignore)
         self.load_function_names()
-        self.push_screen(StacksScreen())
+        self.open("stacks")
+
+    def _identified(self, identity: Identity) -> None:
+        self.identity = identity
 
     def load_function_names(self) -> None:
         """Fill the `:fn` / palette catalog with the region's functions, in the background."""
-        self.run_worker(self._list_function_names, thread=True, exit_on_error=False,
-                        group="function-names", exclusive=True)
-
-    def _list_function_names(self) -> None:
-        from stackview.aws.functions import list_functions
-
         session = self.session
-        try:
-            names = sorted(summary.name for summary in list_functions(session))
-        except Exception:  # noqa: BLE001 - `:fn` then completes nothing; panels report errors
-            return
-        if session is self.session:
-            self.call_from_thread(self.catalog.__setitem__, "functions", names)
 
-    def _resolve_identity(self) -> None:
-        try:
-            identity = self.session.identity()
-        except Exception:  # noqa: BLE001 - the header keeps showing "…"; panels report errors
-            return
-        self.call_from_thread(setattr, self, "identity", identity)
+        def names() -> list[str]:
+            return sorted(summary.name for summary in list_functions(session))
+
+        def fill(found: list[str]) -> None:
+            if session is self.session:
+                self.catalog["functions"] = found
+
+        # On failure `:fn` completes nothing; the panels report the error.
+        self.run_in_thread("function-names", names, fill, failed=_ignore)
 
     def action_toggle_keys(self) -> None:
         """`?`: the keys of the current view, generated from its bindings."""
@@ -115,7 +115,11 @@ class StackviewApp(App[int]):
     def notify_error(self, message: str) -> None:
         self.notify(message, severity="error", markup=False, timeout=8)
 
-    # -- `:` and the palette ----------------------------------------------------------------------
+    def describe_error(self, exc: BaseException, *, profile: str | None = None) -> UserError:
+        """Any exception described for a person, with the profile in use (SSO hints name it)."""
+        return describe(exc, profile=profile if profile is not None else self.session.profile)
+
+    # -- `:`, the palette and the screens --------------------------------------------------------
     def jump_names(self) -> dict[str, list[str]]:
         return {
             "stacks": self.catalog["stacks"],
@@ -125,6 +129,10 @@ class StackviewApp(App[int]):
             "themes": sorted(self.settings.catalog.names()),
         }
 
+    def palette_entries(self) -> list[tuple[str, str, str]]:
+        """(title, help, `:` command) of everything the palette can jump to."""
+        return self.registry.palette(self.jump_names())
+
     def action_jump_prompt(self) -> None:
         from stackview.widgets.jump_bar import JumpScreen
 
@@ -132,72 +140,40 @@ class StackviewApp(App[int]):
             if command and command.strip(": "):
                 self.jump(command)
 
-        self.push_screen(JumpScreen(self.jump_names), done)
+        self.push_screen(JumpScreen(self.registry.commands, self.jump_names, self.registry.jump_hint()), done)
 
     def jump(self, command: str) -> None:
         """Carry out a `:` command (also what palette entries call)."""
         try:
-            target = parse(command, **self.jump_names())
+            target = parse(command, self.registry.commands, self.jump_names())
         except JumpError as exc:
             self.notify_error(str(exc))
             return
         self.go(target)
 
     def go(self, jump: Jump) -> None:
-        from stackview.screens.stack import StackScreen
+        entry = self.registry[jump.kind]
+        if not entry.screen:
+            self._command(jump)
+            return
+        if entry.from_root:
+            self._pop_to_root()
+        self.open(jump.kind, jump.target)
 
+    def open(self, kind: str, target: str = "", **options: Any) -> None:
+        """Open the registered screen `kind` on top of the current one (the screen may refuse,
+        saying why: invoking in read-only mode, `:logs` where there is nothing to tail)."""
+        screen = self.registry[kind].screen_class().create(self, target, **options)
+        if screen is not None:
+            self.push_screen(screen)
+
+    def _command(self, jump: Jump) -> None:
         if jump.kind == "quit":
             self.exit()
-        elif jump.kind == "stacks":
-            self._pop_to_root()
-        elif jump.kind == "stack":
-            self._pop_to_root()
-            self.push_screen(StackScreen(jump.target, jump.target))
         elif jump.kind == "theme":
             self.theme = jump.target
         elif jump.kind in ("region", "profile"):
             self.switch_target(**{jump.kind: jump.target})
-        else:
-            opener = getattr(self, f"open_{jump.kind}", None)
-            if opener is None:
-                self.notify_error(f":{jump.kind} is not available yet in this view")
-            else:
-                opener(jump.target)
-
-    # -- the screens other screens open ---------------------------------------------------------
-    def open_function(self, name: str) -> None:
-        """The function screen (`:fn NAME`, Enter on a function anywhere)."""
-        from stackview.screens.function import FunctionScreen
-
-        self.push_screen(FunctionScreen(name))
-
-    def open_logs(self, target: str = "", *, pattern: str = "", since: str | None = None) -> None:
-        """The log view. `target` names a stack or a function; "" asks the current screen what
-        it shows (`log_scope()` returning (stack, functions)), as `:logs` alone does."""
-        from stackview.screens.logs import LogsScreen
-
-        stack: str | None = None
-        functions: list[str] = []
-        if not target:
-            scope = getattr(self.screen, "log_scope", None)
-            if scope is None:
-                self.notify_error(":logs needs a stack or function here (:logs NAME)")
-                return
-            stack, functions = scope()
-        elif target in self.catalog["stacks"]:
-            stack = target
-        else:
-            functions = [target]
-        self.push_screen(LogsScreen(stack=stack, functions=functions, pattern=pattern, since=since))
-
-    def open_invoke(self, function: str, qualifier: str | None = None) -> None:
-        """The invoke screen for a function (`i`), optionally on a version or alias."""
-        if self.read_only:
-            self.notify_error("read-only: invoking is a mutation and is turned off")
-            return
-        from stackview.screens.invoke import InvokeScreen
-
-        self.push_screen(InvokeScreen(function, qualifier=qualifier, project_dir=self.project_dir))
 
     def _pop_to_root(self) -> None:
         while len(self.screen_stack) > 2:  # the default screen and the stacks screen stay
@@ -216,20 +192,20 @@ class StackviewApp(App[int]):
             demo=target.demo,
         )
         self.notify(f"switching to {new_target.label} / {new_target.region} ...", timeout=3, markup=False)
-        self.run_worker(lambda: self._check_and_switch(new_target), thread=True, exit_on_error=False)
 
-    def _check_and_switch(self, target) -> None:
-        try:
-            session = self.session.with_target(target)
-            identity = session.identity()
-        except Exception as exc:  # noqa: BLE001 - reported; the current session stays
-            self.call_from_thread(self.notify_error, describe(exc, profile=target.profile).one_line())
-            return
-        self.call_from_thread(self._switched, session, identity)
+        def check() -> tuple[AwsSession, Identity]:
+            try:
+                session = self.session.with_target(new_target)
+                return session, session.identity()
+            except Exception as exc:  # noqa: BLE001 - described with the profile switched to
+                raise AwsError(self.describe_error(exc, profile=new_target.profile)) from exc
+
+        def failed(error: UserError) -> None:  # the current session stays
+            self.notify_error(error.one_line())
+
+        self.run_in_thread("switch", check, lambda found: self._switched(*found), failed=failed)
 
     def _switched(self, session: AwsSession, identity: Identity) -> None:
-        from stackview.screens.stacks import StacksScreen
-
         self.session = session
         self.catalog = {"stacks": [], "functions": []}
         self.identity = identity
@@ -237,7 +213,11 @@ class StackviewApp(App[int]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.load_function_names()
-        self.push_screen(StacksScreen())
+        self.open("stacks")
+
+
+def _ignore(_error: UserError) -> None:
+    """For background work whose failure another part of the screen reports."""
 
 
 def default_settings() -> Settings:
@@ -252,7 +232,8 @@ def create_app(
     settings: Settings | None = None,
     clock: Callable[[], datetime] = utc_now,
     project_dir: Path | None = None,
+    registry: Registry | None = None,
 ) -> StackviewApp:
     """The one factory the CLI and the tests use to build the app."""
     return StackviewApp(session, read_only=read_only, settings=settings, clock=clock,
-                        project_dir=project_dir)
+                        project_dir=project_dir, registry=registry)

@@ -1,46 +1,48 @@
 """The `:` command language: parse what the user typed and complete it. Pure: no Textual, no AWS.
 
+The commands themselves are data (`Command`): the screen registry (`stackview.screens.registry`)
+and the app's own commands (region, profile, theme, quit) describe their words, whether a name
+follows and which pools of names it is looked up in. So this module knows no screen:
+
     :stacks                 the stacks screen
     :stack NAME | :NAME     a stack (by name, fuzzy)
     :fn NAME                a function (fuzzy)
     :logs [NAME]            logs of the current stack/function, or of a named one
     :region R   :profile P  switch where stackview points
     :theme T                switch theme
-    :audit                  the audit log
     :q | :quit              quit
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-KINDS = {
-    "stacks": "stacks",
-    "stack": "stack",
-    "st": "stack",
-    "fn": "function",
-    "function": "function",
-    "functions": "function",
-    "lambda": "function",
-    "logs": "logs",
-    "log": "logs",
-    "region": "region",
-    "profile": "profile",
-    "theme": "theme",
-    "q": "quit",
-    "quit": "quit",
-}
+#: Whether a name follows a command's word.
+NO_NAME, OPTIONAL, REQUIRED = "none", "optional", "required"
 
-#: The words offered for completion, in the order they are offered.
-COMMAND_WORDS = ("stack", "stacks", "fn", "logs", "region", "profile", "theme", "quit")
+
+@dataclass(frozen=True)
+class Command:
+    """One kind of `:` command."""
+
+    kind: str
+    #: The words that start it (`fn`, `function`, `lambda`); the first is the one completed.
+    words: tuple[str, ...]
+    name: str = NO_NAME
+    #: The pools of names (keys of the names mapping) the name is resolved in, in order.
+    pools: tuple[str, ...] = ()
+    #: With an empty pool, the name is taken as typed (regions or profiles not listed locally).
+    free: bool = False
+    #: `:NAME` alone tries this command's pools (stacks, then functions).
+    bare: bool = False
 
 
 @dataclass(frozen=True)
 class Jump:
     """What a `:` command asks for. `target` is a resolved name or "" (e.g. `:logs` alone)."""
 
-    kind: str  # stacks, stack, function, logs, region, profile, theme, quit
+    kind: str
     target: str = ""
 
 
@@ -96,79 +98,83 @@ def resolve(query: str, names: Sequence[str], what: str) -> str:
     raise JumpError(f"'{query}' matches several {what}s: {shown}")
 
 
-def parse(
-    text: str,
-    *,
-    stacks: Sequence[str] = (),
-    functions: Sequence[str] = (),
-    regions: Sequence[str] = (),
-    profiles: Sequence[str] = (),
-    themes: Sequence[str] = (),
-) -> Jump:
+def noun(pool: str) -> str:
+    """What one name of a pool is called in messages: `stacks` -> `stack`."""
+    return pool.removesuffix("s")
+
+
+def _find(word: str, commands: Sequence[Command]) -> Command | None:
+    lower = word.lower()
+    return next((c for c in commands if lower in c.words), None)
+
+
+def _resolve_in(query: str, pools: Sequence[str], names: Mapping[str, Sequence[str]]) -> str:
+    """The name `query` designates in the first pool where it designates one."""
+    if len(pools) == 1:
+        return resolve(query, names.get(pools[0], ()), noun(pools[0]))
+    for pool in pools:
+        try:
+            return resolve(query, names.get(pool, ()), noun(pool))
+        except JumpError:
+            continue
+    raise JumpError(f"no {' or '.join(noun(p) for p in pools)} matches '{query}'")
+
+
+def parse(text: str, commands: Sequence[Command], names: Mapping[str, Sequence[str]]) -> Jump:
     """Parse a `:` command (with or without the colon) against the known names."""
-    words = text.strip().lstrip(":").split(maxsplit=1)
+    stripped = text.strip().lstrip(":").strip()
+    words = stripped.split(maxsplit=1)
     if not words:
-        raise JumpError("type a command: stacks, stack NAME, fn NAME, logs, region R, profile P, theme T")
+        raise JumpError("type a command: " + ", ".join(usage(c) for c in commands if c.words))
     head, rest = words[0], (words[1].strip() if len(words) > 1 else "")
-    kind = KINDS.get(head.lower())
-    if kind is None:
+    command = _find(head, commands)
+    if command is None:
         # `:orders-api` alone: a stack, or else a function, by name.
-        query = text.strip().lstrip(":").strip()
-        for names, found_kind, what in ((stacks, "stack", "stack"), (functions, "function", "function")):
-            try:
-                return Jump(found_kind, resolve(query, names, what))
-            except JumpError:
-                continue
-        raise JumpError(f"unknown command or name '{query}'")
-    if kind in ("stacks", "quit"):
-        return Jump(kind)
-    if kind == "logs":
-        if not rest:
-            return Jump("logs")
-        for names, what in ((stacks, "stack"), (functions, "function")):
-            try:
-                return Jump("logs", resolve(rest, names, what))
-            except JumpError:
-                continue
-        raise JumpError(f"no stack or function matches '{rest}'")
-    choices = {"stack": stacks, "function": functions, "region": regions, "profile": profiles, "theme": themes}[kind]
+        for candidate in (c for c in commands if c.bare):
+            for pool in candidate.pools:
+                try:
+                    return Jump(candidate.kind, resolve(stripped, names.get(pool, ()), noun(pool)))
+                except JumpError:
+                    continue
+        raise JumpError(f"unknown command or name '{stripped}'")
+    if command.name == NO_NAME:
+        return Jump(command.kind)
     if not rest:
+        if command.name == OPTIONAL:
+            return Jump(command.kind)
         raise JumpError(f":{head} needs a name")
-    if kind in ("region", "profile") and not choices:
-        return Jump(kind, rest)
-    return Jump(kind, resolve(rest, choices, kind))
+    if command.free and not any(names.get(pool) for pool in command.pools):
+        return Jump(command.kind, rest)
+    return Jump(command.kind, _resolve_in(rest, command.pools, names))
 
 
-def complete(
-    text: str,
-    *,
-    stacks: Sequence[str] = (),
-    functions: Sequence[str] = (),
-    regions: Sequence[str] = (),
-    profiles: Sequence[str] = (),
-    themes: Sequence[str] = (),
-) -> str | None:
+def usage(command: Command) -> str:
+    word = command.words[0]
+    if command.name == REQUIRED:
+        return f"{word} NAME"
+    return f"{word} [NAME]" if command.name == OPTIONAL else word
+
+
+def complete(text: str, commands: Sequence[Command], names: Mapping[str, Sequence[str]]) -> str | None:
     """The best completion of a partly typed command (for the prompt's suggestion), or None."""
     stripped = text.lstrip(":")
     words = stripped.split(" ", 1)
+    prefix = text[: len(text) - len(stripped)]
     if len(words) == 1:
-        candidates = list(COMMAND_WORDS) + list(stacks)
-        for candidate in candidates:
-            lower, typed = candidate.lower(), words[0].lower()
+        typed = words[0].lower()
+        heads = sorted({c.words[0] for c in commands if c.words}, key=lambda w: (len(w), w))
+        bare = [name for c in commands if c.bare for pool in c.pools for name in names.get(pool, ())]
+        for candidate in [*heads, *bare]:
+            lower = candidate.lower()
             if typed and lower.startswith(typed) and lower != typed:
-                return text[: len(text) - len(stripped)] + candidate
+                return prefix + candidate
         return None
     head, rest = words
-    kind = KINDS.get(head.lower())
-    pools = {
-        "stack": stacks,
-        "function": functions,
-        "logs": list(stacks) + list(functions),
-        "region": regions,
-        "profile": profiles,
-        "theme": themes,
-    }
-    for name in pools.get(kind or "", ()):
-        if rest and name.lower().startswith(rest.lower()):
-            return text[: len(text) - len(rest)] + name
+    command = _find(head, commands)
+    if command is None or not rest:
+        return None
+    for pool in command.pools:
+        for name in names.get(pool, ()):
+            if name.lower().startswith(rest.lower()):
+                return text[: len(text) - len(rest)] + name
     return None

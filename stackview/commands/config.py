@@ -62,7 +62,7 @@ def binding_catalog() -> list[BindingInfo]:
     importlib.import_module("stackview.app")
     for package_name in UI_PACKAGES:
         package = importlib.import_module(package_name)
-        for module in pkgutil.iter_modules(package.__path__, f"{package_name}."):
+        for module in pkgutil.walk_packages(package.__path__, f"{package_name}."):
             importlib.import_module(module.name)
     found: dict[str, BindingInfo] = {}
     pending: list[type] = [DOMNode]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from stackview.aws.stacks import list_stacks
 from stackview.models import StackSummary, StatusFamily
 from stackview.widgets.app_header import AppHeader
+from stackview.widgets.app_screen import AppScreen
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.filter_input import FilterInput
+from stackview.widgets.host import Host
 from stackview.widgets.format import relative_time
 from stackview.widgets.literal import literal_text
 from stackview.widgets.record_table import Record, RecordTable
@@ -33,10 +34,10 @@ class StacksPanel(DataPanel):
         return 5.0 if busy else 30.0
 
     def fetch(self) -> list[StackSummary]:
-        return list_stacks(self.app.session)
+        return list_stacks(self.host.session)
 
     def show(self, stacks: list[StackSummary]) -> None:
-        now = self.app.clock()
+        now = self.host.clock()
         depth: dict[str, int] = {}
         records = []
         for stack in stacks:
@@ -55,14 +56,14 @@ class StacksPanel(DataPanel):
                 )
             )
         self.query_one(RecordTable).set_records(records)
-        self.app.catalog["stacks"] = [stack.name for stack in stacks]
+        self.host.catalog["stacks"] = [stack.name for stack in stacks]
         note = self.query_one("#stacks-empty", Static)
-        note.update(f"No stacks in {self.app.session.region}." if not stacks else "")
+        note.update(f"No stacks in {self.host.session.region}." if not stacks else "")
         note.display = not stacks
         self.screen.refresh_title()
 
 
-class StacksScreen(Screen):
+class StacksScreen(AppScreen):
     crumb = "Stacks"
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="stacks.filter"),
@@ -75,6 +76,11 @@ class StacksScreen(Screen):
         yield StacksPanel(id="stacks-panel")
         yield FilterInput(id="stacks-filter")
         yield Footer()
+
+    @classmethod
+    def create(cls, host: Host, target: str = "") -> StacksScreen | None:
+        """The first screen; `:stacks` pops back to it, so it is never opened twice in a row."""
+        return None if isinstance(host.screen, cls) else cls()
 
     def on_mount(self) -> None:
         self.query_one(RecordTable).focus()
@@ -111,7 +117,5 @@ class StacksScreen(Screen):
             self.notify("Stack ARN copied", timeout=2)
 
     def on_record_table_chosen(self, event: RecordTable.Chosen) -> None:
-        from stackview.screens.stack import StackScreen
-
         stack: StackSummary = event.record.value
-        self.app.push_screen(StackScreen(stack.stack_id or stack.name, stack.name))
+        self.host.open("stack", stack.name, ref=stack.stack_id or stack.name)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
 from stackview.models import Identity
+from stackview.widgets.app_screen import AppScreen
+from stackview.widgets.badges import badge
+from stackview.widgets.host import host
 from stackview.widgets.literal import neutralize
-from stackview.widgets.styles import style_for
 
 
 class AppHeader(Horizontal):
@@ -33,7 +34,7 @@ class AppHeader(Horizontal):
         self._refresh_crumbs()
 
     def _refresh_crumbs(self) -> None:
-        crumbs = [neutralize(c) for c in (getattr(s, "crumb", "") for s in self.app.screen_stack) if c]
+        crumbs = [neutralize(s.crumb) for s in self.app.screen_stack if isinstance(s, AppScreen) and s.crumb]
         # The last crumbs matter most: when the path is too long, drop crumbs from the left, then the
         # "stackview" brand, then the elision mark, so that the screen you are on is always named.
         targets = self.query("#crumbs")
@@ -69,7 +70,7 @@ class AppHeader(Horizontal):
         targets = self.query("#context")
         if not targets:
             return
-        app = self.app
+        app = host(self)
         session = app.session
         identity: Identity | None = app.identity
         text = Text()
@@ -81,5 +82,5 @@ class AppHeader(Horizontal):
         text.append(neutralize(session.label))
         if app.read_only:
             text.append("  ")
-            text.append(" READ-ONLY ", style=style_for(app, "sv-badge-read-only", bold=True) + Style(reverse=True))
+            text.append_text(badge(self.app, "READ-ONLY", "sv-badge-read-only"))
         targets.first(Static).update(text)

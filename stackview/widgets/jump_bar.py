@@ -10,18 +10,21 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-from stackview.navigation import complete
+from stackview.navigation import Command, complete
+
+Names = Callable[[], Mapping[str, Sequence[str]]]
 
 
 class JumpSuggester(Suggester):
     """Suggests the completion of the command typed so far (accept it with → or Tab)."""
 
-    def __init__(self, names: Callable[[], Mapping[str, Sequence[str]]]) -> None:
+    def __init__(self, commands: Sequence[Command], names: Names) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
+        self._commands = commands
         self._names = names
 
     async def get_suggestion(self, value: str) -> str | None:
-        return complete(value, **self._names())
+        return complete(value, self._commands, self._names())
 
 
 class JumpScreen(ModalScreen[str | None]):
@@ -36,16 +39,18 @@ class JumpScreen(ModalScreen[str | None]):
         Binding("tab", "accept_suggestion", "Complete", show=False, id="jump.complete"),
     ]
 
-    def __init__(self, names: Callable[[], Mapping[str, Sequence[str]]], initial: str = ":") -> None:
+    def __init__(self, commands: Sequence[Command], names: Names, hint: str = "", initial: str = ":") -> None:
         super().__init__()
+        self._commands = commands
         self._names = names
+        self._hint = hint
         self._initial = initial
 
     def compose(self) -> ComposeResult:
         yield Input(
             value=self._initial,
-            placeholder=":stacks  :stack NAME  :fn NAME  :logs [NAME]  :region R  :profile P  :theme T",
-            suggester=JumpSuggester(self._names),
+            placeholder=self._hint,
+            suggester=JumpSuggester(self._commands, self._names),
             id="jump-input",
         )
 

@@ -45,8 +45,9 @@ def test_everything_the_stack_screen_reads_accepts_the_nested_arn(demo_session):
 
 async def test_enter_on_the_nested_resource_opens_the_child(demo_session):
     from stackview.app import create_app
-    from stackview.screens.stack import StackScreen, StackSummary
-    from stackview.screens.stack_tabs import ResourcesPanel
+    from stackview.screens.stack.screen import StackScreen
+    from stackview.screens.stack.summary import StackSummaryPanel
+    from stackview.screens.stack.resources import ResourcesPanel
     from stackview.screens.stacks import StacksPanel, StacksScreen
     from stackview.widgets.record_table import RecordTable
 
@@ -74,7 +75,7 @@ async def test_enter_on_the_nested_resource_opens_the_child(demo_session):
         child = app.screen
         assert child.stack_ref.startswith("arn:aws:cloudformation:")
         assert child.stack_name.startswith(f"{catalog.REPORTS_STACK}-{catalog.REPORTS_NESTED_LOGICAL_ID}-")
-        summary = child.query_one(StackSummary)
+        summary = child.query_one(StackSummaryPanel)
         await _until(pilot, lambda: summary.data is not None or summary.error is not None)
         assert summary.error is None and summary.data.name == child.stack_name
 

@@ -70,19 +70,19 @@ def test_stack_outputs(snap_compare, snapshot_app) -> None:
 def test_function_aliases_with_the_canary(snap_compare, snapshot_app, theme) -> None:
     app = snapshot_app(theme)
     assert snap_compare(app, terminal_size=SIZE,
-                        run_before=run(lambda a: a.open_function("thumbnails-prod-convert-file"), "3"))
+                        run_before=run(lambda a: a.open("function", "thumbnails-prod-convert-file"), "3"))
 
 
 def test_function_overview_masks_the_environment(snap_compare, snapshot_app) -> None:
     app = snapshot_app(THEMES[0])
     assert snap_compare(app, terminal_size=SIZE,
-                        run_before=run(lambda a: a.open_function("orders-prod-worker")))
+                        run_before=run(lambda a: a.open("function", "orders-prod-worker")))
 
 
 def test_read_only_badge_and_no_levers(snap_compare, snapshot_app) -> None:
     app = snapshot_app(THEMES[0], read_only=True)
     assert snap_compare(app, terminal_size=SIZE,
-                        run_before=run(lambda a: a.open_function("orders-prod-api")))
+                        run_before=run(lambda a: a.open("function", "orders-prod-api")))
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -93,7 +93,7 @@ def test_throttle_confirmation(snap_compare, snapshot_app, theme) -> None:
     async def before(pilot: Pilot) -> None:
         from stackview.widgets.confirm import ConfirmScreen
 
-        await run(lambda a: a.open_function("orders-prod-worker"))(pilot)
+        await run(lambda a: a.open("function", "orders-prod-worker"))(pilot)
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 20, "the confirmation")
         await pilot.pause(0.3)
@@ -105,7 +105,7 @@ def test_throttle_confirmation(snap_compare, snapshot_app, theme) -> None:
 def test_logs_with_a_filter(snap_compare, snapshot_app, theme) -> None:
     """A function's log from a fixed start, filtered: levels, REPORT summaries, the status line
     once the history has been read (0 ev/s: the world has no live traffic)."""
-    from stackview.screens.logs import LogsScreen
+    from stackview.screens.logs.screen import LogsScreen
 
     app = snapshot_app(theme)
 
@@ -132,13 +132,13 @@ def test_logs_with_a_filter(snap_compare, snapshot_app, theme) -> None:
 @pytest.mark.parametrize("theme", THEMES)
 def test_invoke_screen_before_sending(snap_compare, snapshot_app, theme) -> None:
     """The invoke screen on an alias: qualifier, type, the event editor, the empty result."""
-    from stackview.screens.invoke import InvokeScreen
+    from stackview.screens.invoke.screen import InvokeScreen
 
     app = snapshot_app(theme)
 
     async def before(pilot: Pilot) -> None:
         await settle(pilot)
-        app.open_invoke("thumbnails-prod-convert-file", qualifier="live")
+        app.open("invoke", "thumbnails-prod-convert-file", qualifier="live")
         await wait_for(pilot, lambda: isinstance(app.screen, InvokeScreen), 20, "the invoke screen")
         screen = app.screen
         # The qualifier list loads in a worker; the editor checks the JSON after a short pause.

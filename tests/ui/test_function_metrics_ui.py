@@ -9,16 +9,16 @@ from botocore.awsrequest import AWSResponse
 from textual.widgets import Sparkline, Static
 
 from stackview.demo import seed_catalog as catalog
-from stackview.screens.function import FunctionScreen
-from stackview.screens.function_metrics import ROWS, MetricsPanel
-from stackview.screens.function_overview import OverviewPanel
-from stackview.screens.function_tabs import VersionsPanel
+from stackview.screens.function.screen import FunctionScreen
+from stackview.screens.function.metrics import ROWS, MetricsPanel
+from stackview.screens.function.overview import OverviewPanel
+from stackview.screens.function.versions import VersionsPanel
 
 from .helpers import wait_for, wait_loaded
 
 
 async def open_metrics(pilot) -> MetricsPanel:
-    pilot.app.open_function(catalog.ORDERS_API)
+    pilot.app.open("function", catalog.ORDERS_API)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, FunctionScreen)
                    and bool(pilot.app.screen.query(MetricsPanel)), message="function screen")
     await pilot.press("5")

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 import pytest
 
 from stackview.app import create_app
-from stackview.screens.function import FunctionScreen
-from stackview.screens.function_overview import MASK, OverviewPanel
-from stackview.screens.function_tabs import AliasesPanel, ConcurrencyPanel, VersionsPanel
-from stackview.screens.stack import StackScreen
-from stackview.screens.stack_tabs import FunctionsPanel, ResourcesPanel
+from stackview.screens.function.screen import FunctionScreen
+from stackview.screens.function.overview import MASK, OverviewPanel
+from stackview.screens.function.aliases import AliasesPanel
+from stackview.screens.function.concurrency import ConcurrencyPanel
+from stackview.screens.function.versions import VersionsPanel
+from stackview.screens.stack.screen import StackScreen
+from stackview.widgets.app_screen import LogScope
+from stackview.screens.stack.functions import FunctionsPanel
+from stackview.screens.stack.resources import ResourcesPanel
 from stackview.widgets.alias_bar import AliasBar
 from stackview.widgets.confirm import ConfirmScreen
 from stackview.widgets.record_table import RecordTable
@@ -65,7 +69,7 @@ def screen_text(app) -> str:
 
 
 async def open_function(pilot, name: str) -> FunctionScreen:
-    pilot.app.open_function(name)
+    pilot.app.open("function", name)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, FunctionScreen)
                    and bool(pilot.app.screen.query(ConcurrencyPanel)), message="function screen")
     return pilot.app.screen
@@ -161,8 +165,17 @@ async def test_unavailable_calls_degrade_to_a_note(world) -> None:
 async def test_keys_open_logs_and_invoke_with_the_selected_qualifier(world) -> None:
     app = create_app(world.session())
     opened: list[tuple] = []
-    app.open_logs = lambda target="", **kw: opened.append(("logs", target, app.screen.log_scope()))
-    app.open_invoke = lambda function, qualifier=None: opened.append(("invoke", function, qualifier))
+    real_open = app.open
+
+    def open(kind: str, target: str = "", **kw) -> None:
+        if kind == "logs":
+            opened.append(("logs", target, app.screen.log_scope()))
+        elif kind == "invoke":
+            opened.append((kind, target, kw.get("qualifier")))
+        else:
+            real_open(kind, target, **kw)
+
+    app.open = open
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_function(pilot, world.function)
         await pilot.press("l", "i")
@@ -175,7 +188,7 @@ async def test_keys_open_logs_and_invoke_with_the_selected_qualifier(world) -> N
         await pilot.pause()
         await pilot.press("i", "j", "i")  # $LATEST is no qualifier; version 2 is
         assert opened == [
-            ("logs", "", (None, [world.function])),
+            ("logs", "", LogScope(functions=(world.function,))),
             ("invoke", world.function, None),
             ("invoke", world.function, "live"),
             ("invoke", world.function, None),
@@ -219,7 +232,7 @@ async def test_stack_functions_tab_and_enter_opens_the_function(world) -> None:
         app.push_screen(StackScreen(world.stack, world.stack))
         await wait_for(pilot, lambda: isinstance(app.screen, StackScreen) and bool(app.screen.query(FunctionsPanel)))
         screen = app.screen
-        assert screen.log_scope() == (world.stack, [])
+        assert screen.log_scope() == LogScope(stack=world.stack)
         await pilot.press("6")
         panel = screen.query_one(FunctionsPanel)
         await wait_loaded(pilot, panel)

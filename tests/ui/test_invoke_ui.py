@@ -18,10 +18,10 @@ from stackview.aws.session import AwsSession
 from stackview.demo.seed_catalog import ORDERS_WORKER
 from stackview.events import saved
 from stackview.models import Target
-from stackview.screens.invoke import InvokeScreen
-from stackview.screens.invoke_events import EventPickerScreen
-from stackview.screens.invoke_history import CompareScreen, HistoryScreen, session_state
-from stackview.screens.invoke_prompt import NamePrompt
+from stackview.screens.invoke.screen import InvokeScreen
+from stackview.screens.invoke.picker import EventPickerScreen
+from stackview.screens.invoke.history import CompareScreen, HistoryScreen, session_state
+from stackview.screens.invoke.prompt import NamePrompt
 from stackview.widgets.confirm import ConfirmScreen
 from tests.aws.functions_helpers import package, role_arn, unique
 
@@ -283,7 +283,7 @@ async def test_read_only_hides_invoke(make_app) -> None:
     app = make_app(read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: len(app.screen_stack) >= 2, message="first screen")
-        app.open_invoke(ORDERS_WORKER)
+        app.open("invoke", ORDERS_WORKER)
         await pilot.pause()
         assert not isinstance(app.screen, InvokeScreen)
         assert any("read-only" in n.message for n in app._notifications)
@@ -301,7 +301,15 @@ async def test_read_only_hides_invoke(make_app) -> None:
 async def test_history_rerun_compare_and_logs_key(scratch_app, echo) -> None:
     app = scratch_app()
     opened: list[tuple[str, str, str]] = []
-    app.open_logs = lambda target, *, pattern="", since=None: opened.append((target, pattern, since))
+    real_open = app.open
+
+    def open(kind: str, target: str = "", **options) -> None:
+        if kind == "logs":
+            opened.append((target, options.get("pattern", ""), options.get("since")))
+        else:
+            real_open(kind, target, **options)
+
+    app.open = open
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_invoke(pilot, echo)
         await set_event(pilot, screen, {"n": 1})

@@ -14,11 +14,12 @@ from textual.widgets import Button, Input
 from stackview import audit
 from stackview.app import create_app
 from stackview.aws.functions import get_alias, reserved_concurrency
-from stackview.screens.function import FunctionScreen
-from stackview.screens.function_tabs import AliasesPanel, ConcurrencyPanel
-from stackview.screens.lever_dialog import InputDialog
-from stackview.screens.stack import StackScreen
-from stackview.screens.stack_tabs import FunctionsPanel
+from stackview.screens.function.screen import FunctionScreen
+from stackview.screens.function.aliases import AliasesPanel
+from stackview.screens.function.concurrency import ConcurrencyPanel
+from stackview.screens.levers.dialog import InputDialog
+from stackview.screens.stack.screen import StackScreen
+from stackview.screens.stack.functions import FunctionsPanel
 from stackview.widgets.confirm import ConfirmScreen
 from stackview.widgets.record_table import RecordTable
 from tests.aws.functions_helpers import invoke_status, make_function, make_stack, session_on
@@ -53,7 +54,7 @@ def record_notices(app) -> list[tuple[str, str]]:
 
 
 async def open_function(pilot, name: str) -> FunctionScreen:
-    pilot.app.open_function(name)
+    pilot.app.open("function", name)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, FunctionScreen)
                    and bool(pilot.app.screen.query(ConcurrencyPanel)), message="function screen")
     return pilot.app.screen
@@ -308,7 +309,7 @@ async def test_stack_kill_switch_needs_the_typed_name_and_restores_each_function
 
 def test_alias_bar_keeps_a_small_share_visible_and_parsers_explain() -> None:
     from stackview.models.functions import Alias
-    from stackview.screens.lever_dialog import parse_percent, parse_reservation
+    from stackview.screens.levers.dialog import parse_percent, parse_reservation
     from stackview.widgets.alias_bar import routing_text, split_cells
 
     assert split_cells(Alias("live", "4", "5", 0.1), 20) == (18, 2)

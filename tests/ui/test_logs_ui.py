@@ -18,8 +18,8 @@ import pytest
 from stackview.app import create_app
 from stackview.aws.session import AwsSession
 from stackview.models import Target
-from stackview.screens.logs import LogsScreen
-from stackview.screens.logs_request import RequestScreen
+from stackview.screens.logs.screen import LogsScreen
+from stackview.screens.logs.request import RequestScreen
 from stackview.widgets.log_view import LogView
 from stackview.widgets.logs_prompt import LogsPrompt
 
@@ -317,7 +317,7 @@ def test_save_falls_back_to_the_next_folder(tmp_path) -> None:
 
 def test_request_lines_follow_the_stream_between_start_and_end() -> None:
     from stackview.models import LogEvent
-    from stackview.screens.logs_request import merge, pretty_message, request_lines
+    from stackview.screens.logs.request import merge, pretty_message, request_lines
 
     def event(n, stream, message):
         return LogEvent(n, n, "/g", stream, str(n), message)

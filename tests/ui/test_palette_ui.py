@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.command import CommandPalette
 from textual.widgets import TabbedContent
 
-from stackview.screens.function import FunctionScreen
-from stackview.screens.stack import StackScreen
+from stackview.screens.function.screen import FunctionScreen
+from stackview.screens.stack.screen import StackScreen
 from stackview.widgets.palette import ScreenCommandsProvider
 
 from .helpers import wait_for
@@ -40,7 +40,7 @@ async def test_levers_are_offered_only_when_not_read_only(make_app) -> None:
     for read_only, expected in ((False, True), (True, False)):
         app = make_app(read_only=read_only)
         async with app.run_test(size=(120, 40)) as pilot:
-            app.open_function("orders-prod-worker")
+            app.open("function", "orders-prod-worker")
             await wait_for(pilot, lambda: isinstance(app.screen, FunctionScreen), message="the function")
             await pilot.pause(0.3)
             found = await titles(app, "throttle")
@@ -49,11 +49,11 @@ async def test_levers_are_offered_only_when_not_read_only(make_app) -> None:
 
 
 async def test_the_project_directory_reaches_the_invoke_screen(make_app, tmp_path) -> None:
-    from stackview.screens.invoke import InvokeScreen
+    from stackview.screens.invoke.screen import InvokeScreen
 
     app = make_app(project_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.open_invoke("orders-prod-api")
+        app.open("invoke", "orders-prod-api")
         await wait_for(pilot, lambda: isinstance(app.screen, InvokeScreen), message="the invoke screen")
         await wait_for(pilot, lambda: app.screen.query("#invoke-editor-box"), message="its editor")
         await pilot.pause(0.5)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from stackview.screens.stack import StackScreen, StackSummary
-from stackview.screens.stack_tabs import (
-    EventsPanel,
-    OutputsPanel,
-    ParametersPanel,
-    ResourcesPanel,
-    TemplatePanel,
-)
+from stackview.screens.stack.events import EventsPanel
+from stackview.screens.stack.outputs import OutputsPanel, ParametersPanel
+from stackview.screens.stack.resources import ResourcesPanel
+from stackview.screens.stack.screen import StackScreen
+from stackview.screens.stack.summary import StackSummaryPanel
+from stackview.screens.stack.template import TemplatePanel
 from stackview.screens.stacks import StacksPanel, StacksScreen
 from stackview.widgets.record_table import RecordTable
 
@@ -66,7 +64,7 @@ async def test_every_tab_of_a_stack(make_app) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, StackScreen), message="stack screen")
         screen = app.screen
-        await wait_loaded(pilot, screen.query_one(StackSummary))
+        await wait_loaded(pilot, screen.query_one(StackSummaryPanel))
         resources = screen.query_one(ResourcesPanel)
         await wait_loaded(pilot, resources)
         assert len(resources.query_one(RecordTable).shown) > 0
@@ -124,7 +122,7 @@ async def test_access_denied_degrades_one_panel(make_app, demo_session) -> None:
             await wait_loaded(pilot, resources)
             assert resources.error is not None and resources.error.kind == "access-denied"
             assert "ListStackResources" in resources.error.message
-            summary = app.screen.query_one(StackSummary)
+            summary = app.screen.query_one(StackSummaryPanel)
             await wait_loaded(pilot, summary)
             assert summary.error is None and summary.data is not None
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from stackview.models.metrics import FunctionMetrics, MetricSpec, grid, on_grid
-from stackview.screens.function_metrics import ROWS, row_figures
+from stackview.screens.function.metrics import ROWS, row_figures
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 TIMES = grid(START, START + timedelta(minutes=5), 60)

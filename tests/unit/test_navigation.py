@@ -1,6 +1,13 @@
 import pytest
 
 from stackview.navigation import Jump, JumpError, best_matches, complete, parse
+from stackview.screens.registry import Registry
+
+COMMANDS = Registry().commands
+
+
+def names(**pools):
+    return {"stacks": [], "functions": [], "regions": [], "profiles": [], "themes": [], **pools}
 
 STACKS = ["orders-api", "orders-api-shared", "image-thumbnails", "reports"]
 FUNCTIONS = ["orders-api-CreateOrder", "orders-api-QueueWorker", "image-thumbnails-ConvertFile"]
@@ -31,7 +38,7 @@ def test_best_matches_ranks_exact_prefix_substring_subsequence() -> None:
     ],
 )
 def test_parse(text: str, jump: Jump) -> None:
-    assert parse(text, stacks=STACKS, functions=FUNCTIONS) == jump
+    assert parse(text, COMMANDS, names(stacks=STACKS, functions=FUNCTIONS)) == jump
 
 
 @pytest.mark.parametrize(
@@ -47,15 +54,15 @@ def test_parse(text: str, jump: Jump) -> None:
 )
 def test_parse_errors(text: str, message: str) -> None:
     with pytest.raises(JumpError, match=message):
-        parse(text, stacks=STACKS, functions=FUNCTIONS, regions=["eu-west-1", "us-east-1"])
+        parse(text, COMMANDS, names(stacks=STACKS, functions=FUNCTIONS, regions=["eu-west-1", "us-east-1"]))
 
 
 def test_exact_name_beats_longer_prefix_matches() -> None:
-    assert parse(":stack orders-api", stacks=STACKS) == Jump("stack", "orders-api")
+    assert parse(":stack orders-api", COMMANDS, names(stacks=STACKS)) == Jump("stack", "orders-api")
 
 
 def test_complete() -> None:
-    assert complete(":st", stacks=STACKS) == ":stack"
-    assert complete(":fn orders-api-Q", functions=FUNCTIONS) == ":fn orders-api-QueueWorker"
-    assert complete(":region eu", regions=["eu-west-1"]) == ":region eu-west-1"
-    assert complete(":fn zz", functions=FUNCTIONS) is None
+    assert complete(":st", COMMANDS, names(stacks=STACKS)) == ":stack"
+    assert complete(":fn orders-api-Q", COMMANDS, names(functions=FUNCTIONS)) == ":fn orders-api-QueueWorker"
+    assert complete(":region eu", COMMANDS, names(regions=["eu-west-1"])) == ":region eu-west-1"
+    assert complete(":fn zz", COMMANDS, names(functions=FUNCTIONS)) is None

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.reactive import reactive
-from textual.screen import Screen
 
 from stackview.widgets.app_header import AppHeader
+from stackview.widgets.app_screen import AppScreen
 from stackview.widgets.literal import literal_text
 from stackview.widgets.record_table import Record, RecordTable
 
@@ -63,7 +63,7 @@ async def test_a_narrower_filter_after_scrolling_still_shows_its_rows() -> None:
         assert table.scroll_y == 0
 
 
-class Crumbed(Screen):
+class Crumbed(AppScreen):
     def __init__(self, crumb: str) -> None:
         super().__init__()
         self.crumb = crumb

@@ -19,17 +19,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from stackview.aws.errors import UserError, describe
-from stackview.aws.shared_events import SharedEventsUnavailable, unavailability
+from stackview.aws.errors import UserError
+from stackview.aws.shared_events import unavailability
 from stackview.events import generated, project, saved
 from stackview.models.invoke import GENERATED, PROJECT, SAVED, SHARED, TestEvent
-from stackview.screens.invoke_history import InvokeSessionState
-from stackview.screens.invoke_prompt import NamePrompt
+from stackview.screens.invoke.history import InvokeSessionState
+from stackview.screens.invoke.prompt import NamePrompt
+from stackview.widgets.background import Background
 from stackview.widgets.confirm import ConfirmScreen
 from stackview.widgets.literal import literal_text, neutralize
 
@@ -38,7 +38,7 @@ TITLES = {SAVED: "Saved", PROJECT: "Project", SHARED: "Shared", GENERATED: "Gene
 
 
 @dataclass(frozen=True)
-class EventContext:
+class PickerContext:
     """Who the events are for: the function, the SAM project directory, account and region."""
 
     function: str
@@ -53,7 +53,7 @@ class EventList(OptionList):
     BINDINGS = [Binding("enter", "select", "Load", id="events.load")]
 
 
-class EventPickerScreen(ModalScreen[TestEvent | None]):
+class EventPickerScreen(Background, ModalScreen[TestEvent | None]):
     DEFAULT_CSS = """
     EventPickerScreen { align: center middle; }
     EventPickerScreen > Vertical {
@@ -73,13 +73,7 @@ class EventPickerScreen(ModalScreen[TestEvent | None]):
           for n, tab in enumerate(TABS, start=1)),
     ]
 
-    @dataclass
-    class SharedLoaded(Message):
-        events: list[TestEvent] | None
-        error: UserError | None = None
-        unavailable: bool = False
-
-    def __init__(self, context: EventContext, state: InvokeSessionState, *, tab: str = SAVED) -> None:
+    def __init__(self, context: PickerContext, state: InvokeSessionState, *, tab: str = SAVED) -> None:
         super().__init__()
         self.context = context
         self.state = state
@@ -166,33 +160,38 @@ class EventPickerScreen(ModalScreen[TestEvent | None]):
             self._shared_unavailable(shared.unavailable.error)
             return
         self._note(SHARED, "loading shared events…")
-        self.run_worker(self._fetch_shared, thread=True, group="shared-events", exclusive=True,
-                        exit_on_error=False)
+        self._shared()
 
-    def _fetch_shared(self) -> None:
-        shared = self.state.shared
+    def _shared(self, delete: str | None = None) -> None:
+        """List the shared events (after deleting one), in the background."""
+        shared, function = self.state.shared, self.context.function
         assert shared is not None
-        try:
-            events = shared.list(self.context.function)
-        except Exception as exc:  # noqa: BLE001 - described in the tab, never a traceback
-            unavailable = unavailability(exc)
-            error = unavailable.error if unavailable else describe(exc)
-            self.post_message(self.SharedLoaded(None, error, unavailable=unavailable is not None))
-            return
-        self.post_message(self.SharedLoaded(events))
 
-    def on_event_picker_screen_shared_loaded(self, message: SharedLoaded) -> None:
-        if message.unavailable and message.error is not None:
-            self._shared_unavailable(message.error)
-        elif message.error is not None:
-            self._fill(SHARED, [])
-            self._note(SHARED, message.error.one_line(), error=True)
-        else:
-            events = message.events or []
-            self._fill(SHARED, events)
-            self._note(SHARED, f"{len(events)} in the lambda-testevent-schemas registry  ·  d delete  ·  "
-                       "ctrl+t in the editor shares" if events
-                       else "no shared events for this function: ctrl+t in the editor shares one")
+        def work() -> list[TestEvent] | UserError:
+            try:
+                if delete is not None:
+                    shared.delete(function, delete)
+                return shared.list(function)
+            except Exception as exc:  # noqa: BLE001 - an unavailable registry is an answer, not a failure
+                unavailable = unavailability(exc)
+                if unavailable is None:
+                    raise
+                return unavailable.error
+
+        self.run_in_thread("shared", work, self._shared_listed, failed=self._shared_failed)
+
+    def _shared_listed(self, events: list[TestEvent] | UserError) -> None:
+        if isinstance(events, UserError):
+            self._shared_unavailable(events)
+            return
+        self._fill(SHARED, events)
+        self._note(SHARED, f"{len(events)} in the lambda-testevent-schemas registry  ·  d delete  ·  "
+                   "ctrl+t in the editor shares" if events
+                   else "no shared events for this function: ctrl+t in the editor shares one")
+
+    def _shared_failed(self, error: UserError) -> None:  # described in the tab, never a traceback
+        self._fill(SHARED, [])
+        self._note(SHARED, error.one_line(), error=True)
 
     def _shared_unavailable(self, error: UserError) -> None:
         self._fill(SHARED, [])
@@ -283,20 +282,7 @@ class EventPickerScreen(ModalScreen[TestEvent | None]):
             self.load_saved()
             return
         self._note(SHARED, f"deleting {event.name}…")
-        self.run_worker(lambda: self._delete_shared(event.name), thread=True, group="shared-events",
-                        exclusive=True, exit_on_error=False)
-
-    def _delete_shared(self, name: str) -> None:
-        shared = self.state.shared
-        assert shared is not None
-        try:
-            shared.delete(self.context.function, name)
-        except Exception as exc:  # noqa: BLE001 - reported in the tab
-            unavailable = unavailability(exc)
-            error = unavailable.error if unavailable else describe(exc)
-            self.post_message(self.SharedLoaded(None, error, unavailable=isinstance(unavailable, SharedEventsUnavailable)))
-            return
-        self._fetch_shared()
+        self._shared(delete=event.name)
 
     def action_close(self) -> None:
         self.dismiss(None)

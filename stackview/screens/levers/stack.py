@@ -9,7 +9,7 @@ from __future__ import annotations
 from stackview.aws import levers
 from stackview.aws.functions import stack_functions
 from stackview.models.functions import FunctionSummary, reservation_text
-from stackview.screens.levers import LeverRunner
+from stackview.screens.levers.runner import LeverRunner
 
 
 def _stack_details(runner: LeverRunner, stack: str, account: str,

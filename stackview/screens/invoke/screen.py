@@ -12,17 +12,14 @@ Keys are Ctrl/F-keys because the editor takes every printable key; Esc leaves th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Label, Select, Static
 
-from stackview.aws.errors import UserError, describe
+from stackview.aws.errors import UserError
 from stackview.aws.functions import list_aliases, list_versions
 from stackview.aws.invoke import InvokeRefused, check_payload, invoke
 from stackview.models.functions import Alias, FunctionVersion
@@ -35,11 +32,12 @@ from stackview.models.invoke import (
     TestEvent,
     bare_function_name,
 )
-from stackview.screens.invoke_actions import EventActions
-from stackview.screens.invoke_history import HistoryChoice, HistoryScreen, session_state
-from stackview.screens.invoke_result import ResultView, qualifier_label
+from stackview.screens.invoke.actions import EventActions
+from stackview.screens.invoke.history import HistoryChoice, HistoryScreen, session_state
+from stackview.screens.invoke.result import ResultView, qualifier_label
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.confirm import ConfirmScreen
+from stackview.widgets.host import Host
 from stackview.widgets.json_editor import JsonEditor
 from stackview.widgets.literal import literal_text
 
@@ -65,7 +63,7 @@ def qualifier_options(versions: list[FunctionVersion], aliases: list[Alias],
     return options
 
 
-class InvokeScreen(EventActions, Screen):
+class InvokeScreen(EventActions):
     DEFAULT_CSS = """
     InvokeScreen #invoke-bar { height: 3; padding: 0 1; }
     InvokeScreen #invoke-bar Label { padding: 1 1 0 0; }
@@ -92,20 +90,6 @@ class InvokeScreen(EventActions, Screen):
         Binding("f3", "cycle_type", "Type", id="invoke.type"),
     ]
 
-    @dataclass
-    class Qualifiers(Message):
-        options: list[tuple[str, str]]
-        error: UserError | None = None
-
-    @dataclass
-    class Finished(Message):
-        result: InvokeResult
-
-    @dataclass
-    class Failed(Message):
-        request: InvokeRequest
-        error: UserError
-
     def __init__(self, function: str, *, qualifier: str | None = None,
                  project_dir: str | Path | None = None) -> None:
         super().__init__()
@@ -117,8 +101,14 @@ class InvokeScreen(EventActions, Screen):
         self.crumb = "invoke"
         self.state = None  # set on mount (needs the app)
         self.sending: InvokeRequest | None = None
-        self.event_name = ""
-        self._loaded_text = "{}\n"
+
+    @classmethod
+    def create(cls, host: Host, target: str = "", *, qualifier: str | None = None) -> InvokeScreen | None:
+        """`i` on a function (or on a version or alias row); refused in read-only mode."""
+        if host.read_only:
+            host.notify_error("read-only: invoking is a mutation and is turned off")
+            return None
+        return cls(target, qualifier=qualifier, project_dir=host.project_dir)
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -133,7 +123,7 @@ class InvokeScreen(EventActions, Screen):
             yield Static(id="invoke-event")
         with Horizontal(id="invoke-body"):
             with Vertical(id="invoke-editor-box"):
-                yield JsonEditor(self._loaded_text, id="invoke-editor")
+                yield JsonEditor(self.loaded_text, id="invoke-editor")
             yield ResultView(id="invoke-result")
         yield Static(id="invoke-status")
         yield Footer()
@@ -142,17 +132,13 @@ class InvokeScreen(EventActions, Screen):
         self.state = session_state(self.app)
         self.query_one("#invoke-editor-box").border_title = literal_text(f"event for {self.function}")
         self.query_one(ResultView).border_title = "result"
-        self._show_event_label()
-        if self.app.read_only:
+        self.show_event_label()
+        if self.host.read_only:
             self.status("read-only: invoking is a mutation and is turned off", error=True)
         else:
             self.status("loading versions and aliases…")
-        self.run_worker(self._load_qualifiers, thread=True, group="qualifiers", exit_on_error=False)
+        self._load_qualifiers()
         self.editor.text_area.focus()
-
-    @property
-    def editor(self) -> JsonEditor:
-        return self.query_one(JsonEditor)
 
     @property
     def result_view(self) -> ResultView:
@@ -179,26 +165,23 @@ class InvokeScreen(EventActions, Screen):
 
     # -- qualifiers -----------------------------------------------------------------------------
     def _load_qualifiers(self) -> None:
-        session = self.app.session
-        name = bare_function_name(self.function)
-        try:
-            versions, aliases = list_versions(session, name), list_aliases(session, name)
-        except Exception as exc:  # noqa: BLE001 - $LATEST and the given qualifier stay usable
-            self.post_message(self.Qualifiers(qualifier_options([], [], self.initial_qualifier),
-                                              describe(exc, profile=session.profile)))
-            return
-        self.post_message(self.Qualifiers(qualifier_options(versions, aliases, self.initial_qualifier)))
+        session, name = self.host.session, bare_function_name(self.function)
+        self.run_in_thread("qualifiers", lambda: (list_versions(session, name), list_aliases(session, name)),
+                           lambda found: self._show_qualifiers(qualifier_options(*found, self.initial_qualifier)),
+                           # $LATEST and the given qualifier stay usable
+                           failed=lambda error: self._show_qualifiers(
+                               qualifier_options([], [], self.initial_qualifier), error))
 
-    def on_invoke_screen_qualifiers(self, message: Qualifiers) -> None:
+    def _show_qualifiers(self, options: list[tuple[str, str]], error: UserError | None = None) -> None:
         select = self.query_one("#invoke-qualifier", Select)
         current = select.value
-        select.set_options(message.options)
-        values = [value for _, value in message.options]
+        select.set_options(options)
+        values = [value for _, value in options]
         select.value = current if current in values else self.initial_qualifier
-        if self.app.read_only:
+        if self.host.read_only:
             return
-        if message.error is not None:
-            self.status(f"versions and aliases could not be read: {message.error.one_line()}", error=True)
+        if error is not None:
+            self.status(f"versions and aliases could not be read: {error.one_line()}", error=True)
         else:
             count = len(values) - 1
             self.status(f"{count} versions and aliases besides $LATEST · ctrl+r invokes" if count
@@ -214,25 +197,9 @@ class InvokeScreen(EventActions, Screen):
         index = INVOCATION_TYPES.index(self.invocation_type)
         select.value = INVOCATION_TYPES[(index + 1) % len(INVOCATION_TYPES)]
 
-    # -- the event ------------------------------------------------------------------------------
-    def load_event(self, event: TestEvent) -> None:
-        """Put a picked event in the editor (undo brings the previous text back)."""
-        self.editor.load(event.text)
-        self._loaded_text = self.editor.text
-        self.event_name = f"{event.source}:{event.name}"
-        self._show_event_label()
-
-    def on_json_editor_checked(self, _message: JsonEditor.Checked) -> None:
-        self._show_event_label()
-
-    def _show_event_label(self) -> None:
-        name = self.event_name or "new event"
-        edited = self.event_name and self.editor.text != self._loaded_text
-        self.query_one("#invoke-event", Static).update(literal_text(f"event: {name}{' (edited)' if edited else ''}"))
-
     # -- sending --------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("send", "share", "save", "qualifier", "cycle_type") and self.app.read_only:
+        if action in ("send", "share", "save", "qualifier", "cycle_type") and self.host.read_only:
             return False  # hidden: read-only mode shows no mutating action
         if action == "logs":
             result = self.result_view.result if self.is_mounted else None
@@ -248,7 +215,7 @@ class InvokeScreen(EventActions, Screen):
             self.status(f"not sent: the event is not valid JSON at line {problem.line}, column "
                         f"{problem.column}: {problem.message}", error=True)
             return
-        label = self.event_name + (" (edited)" if self.event_name and self.editor.text != self._loaded_text else "")
+        label = self.event_name + (" (edited)" if self.edited else "")
         request = InvokeRequest(self.function, self.editor.text.encode("utf-8"), self.qualifier,
                                 self.invocation_type, label)
         self.confirm_and_send(request)
@@ -261,15 +228,15 @@ class InvokeScreen(EventActions, Screen):
         except InvokeRefused as exc:
             self.status(f"not sent: {exc.error.one_line()}", error=True)
             return
-        identity = self.app.identity
+        identity = self.host.identity
         details = [
             ("function", request.function),
             ("qualifier", qualifier_label(request.qualifier)),
             ("type", request.invocation_type),
             ("event", f"{request.event_name or 'typed in the editor'} · {len(request.payload):,} bytes"),
             ("account", identity.account if identity else "(not known yet)"),
-            ("region", self.app.session.region or "-"),
-            ("profile", self.app.session.label),
+            ("region", self.host.session.region or "-"),
+            ("profile", self.host.session.label),
         ]
         warning = ("" if request.invocation_type == DRY_RUN else
                    "The function really runs with this event: whatever it writes, sends or charges happens.")
@@ -282,7 +249,7 @@ class InvokeScreen(EventActions, Screen):
                                            details, action_label="Invoke", warning=warning), answered)
 
     def _refused(self) -> bool:
-        if self.app.read_only:
+        if self.host.read_only:
             self.status("read-only: invoking is a mutation and is turned off", error=True)
             return True
         if self.sending is not None:
@@ -296,23 +263,20 @@ class InvokeScreen(EventActions, Screen):
         self.sending = request
         self.status(f"invoking {request.label} ({request.invocation_type})…")
         self.result_view.show_message(f"invoking {request.label} ({request.invocation_type})…")
-        self.run_worker(lambda: self._invoke(request), thread=True, group="invoke", exit_on_error=False)
+        session, history = self.host.session, self.state.history
 
-    def _invoke(self, request: InvokeRequest) -> None:
-        session = self.app.session
-        try:
+        def send() -> InvokeResult:
             result = invoke(session, request.function, request.payload, qualifier=request.qualifier,
                             invocation_type=request.invocation_type, event_name=request.event_name)
-        except Exception as exc:  # noqa: BLE001 - every failure is a message in the result pane
-            self.post_message(self.Failed(request, describe(exc, profile=session.profile)))
-            return
-        # Recorded here, not on the UI thread: leaving the screen mid-invoke keeps the result.
-        self.state.history.add(result)
-        self.post_message(self.Finished(result))
+            # Recorded here, not on the UI thread: leaving the screen mid-invoke keeps the result.
+            history.add(result)
+            return result
 
-    def on_invoke_screen_finished(self, message: Finished) -> None:
+        # Every failure is a message in the result pane.
+        self.run_in_thread("invoke", send, self._finished, failed=lambda error: self._failed(request, error))
+
+    def _finished(self, result: InvokeResult) -> None:
         self.sending = None
-        result = message.result
         self.result_view.show_result(result)
         if result.throttled is not None:
             self.status(result.throttled.message, error=True)
@@ -325,10 +289,10 @@ class InvokeScreen(EventActions, Screen):
             self.notify(result.audit_error, severity="warning", markup=False)
         self.refresh_bindings()
 
-    def on_invoke_screen_failed(self, message: Failed) -> None:
+    def _failed(self, request: InvokeRequest, error: UserError) -> None:
         self.sending = None
-        self.result_view.show_message(f"{message.request.label}: {message.error.one_line()}", error=True)
-        self.status(f"invoke failed: {message.error.one_line()}", error=True)
+        self.result_view.show_message(f"{request.label}: {error.one_line()}", error=True)
+        self.status(f"invoke failed: {error.one_line()}", error=True)
         self.refresh_bindings()
 
     # -- history, logs, back --------------------------------------------------------------------
@@ -349,13 +313,5 @@ class InvokeScreen(EventActions, Screen):
         if result is None or not result.request_id:
             self.status("no invoke with a request id to show the logs of yet", error=True)
             return
-        try:
-            self.app.open_logs(bare_function_name(result.request.function), pattern=f'"{result.request_id}"',
-                               since="15m")
-        except ModuleNotFoundError as exc:
-            if exc.name != "stackview.screens.logs":
-                raise
-            self.status("the log view is not part of this build yet", error=True)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+        self.host.open("logs", bare_function_name(result.request.function), pattern=f'"{result.request_id}"',
+                       since="15m")

@@ -31,10 +31,9 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer
 
-from stackview.aws.errors import describe
+from stackview.aws.errors import AwsError, UserError
 from stackview.logs.buffer import EventBuffer
 from stackview.logs.budget import RequestBudget
 from stackview.logs.filter_pattern import FilterPatternError
@@ -43,6 +42,8 @@ from stackview.logs.since import SinceError, parse_since
 from stackview.logs.tail import Tail, compile_filter
 from stackview.models.config import TIMESTAMP_MODES
 from stackview.widgets.app_header import AppHeader
+from stackview.widgets.app_screen import AppScreen
+from stackview.widgets.host import Host
 from stackview.widgets.literal import neutralize
 from stackview.widgets.log_format import MAX_FUNCTION_WIDTH, LambdaLineFormatter
 from stackview.widgets.log_view import LogView
@@ -63,7 +64,7 @@ def _check_pattern(text: str) -> tuple[str, int] | None:
     return None
 
 
-class LogsScreen(Screen):
+class LogsScreen(AppScreen):
     DEFAULT_CSS = """
     LogsScreen > LogView { height: 1fr; border: round $primary 40%; border-title-color: $text; }
     LogsScreen > LogView:focus { border: round $primary; }
@@ -111,14 +112,29 @@ class LogsScreen(Screen):
         self.saved: Path | None = None  # the last file written by Ctrl+S
         self.start_ms: int | None = None  # where the current tail began (epoch ms)
         self._leaving = threading.Event()
-        self._generation = 0
         self._drained = (-1, -1)
         self._ticks = 0
         self._live_note = ""
 
+    @classmethod
+    def create(cls, host: Host, target: str = "", *, pattern: str = "",
+               since: str | None = None) -> LogsScreen | None:
+        """`target` names a stack or a function; "" asks the screen on top what it shows (its
+        `log_scope()`), as `:logs` alone does."""
+        if not target:
+            screen = host.screen
+            scope = screen.log_scope() if isinstance(screen, AppScreen) else None
+            if scope is None:
+                host.notify_error(":logs needs a stack or function here (:logs NAME)")
+                return None
+            return cls(stack=scope.stack, functions=scope.functions, pattern=pattern, since=since)
+        if target in host.catalog["stacks"]:
+            return cls(stack=target, pattern=pattern, since=since)
+        return cls(functions=[target], pattern=pattern, since=since)
+
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        config = self.app.config
+        config = self.host.config
         self.buffer = EventBuffer(config.logs.buffer_lines)
         self.budget = RequestBudget(config.logs.requests_per_second, sleep=self._leaving.wait)
         mode = config.timestamps if config.timestamps in TIMESTAMP_MODES else "local"
@@ -138,14 +154,14 @@ class LogsScreen(Screen):
     def on_mount(self) -> None:
         error = _check_pattern(self.pattern)
         if error is not None:
-            self.app.notify_error(f"invalid filter pattern: {error[0]} (at {error[1]})")
+            self.host.notify_error(f"invalid filter pattern: {error[0]} (at {error[1]})")
             bad, self.pattern = self.pattern, ""
             self.call_after_refresh(self.query_one(LogsPrompt).open, "filter", bad)
         self.view.matcher = compile_filter(self.pattern)
         self._update_title()
         self.set_interval(DRAIN_INTERVAL, self._drain)
         self._show_status()
-        self.run_worker(self._resolve, thread=True, exit_on_error=False, group="logs-resolve")
+        self._resolve()
 
     def on_unmount(self) -> None:
         self._leaving.set()
@@ -157,17 +173,14 @@ class LogsScreen(Screen):
     def _resolve(self) -> None:
         from stackview.aws.log_sources import resolve_sources
 
-        session = self.app.session
-        try:
-            resolution = resolve_sources(session, stack=self.stack, functions=self.functions)
-        except Exception as exc:  # noqa: BLE001 - shown on the screen, nothing else to tail
-            self.app.call_from_thread(self._resolve_failed, describe(exc, profile=session.profile).one_line())
-            return
-        self.app.call_from_thread(self._resolved, resolution)
+        session, stack, functions = self.host.session, self.stack, self.functions
+        # A failure is shown on the screen: there is nothing else to tail.
+        self.run_in_thread("resolve", lambda: resolve_sources(session, stack=stack, functions=functions),
+                           self._resolved, failed=self._resolve_failed)
 
-    def _resolve_failed(self, message: str) -> None:
+    def _resolve_failed(self, error: UserError) -> None:
         self.phase = "cannot resolve log groups"
-        self.warnings = [message]
+        self.warnings = [error.one_line()]
         self._show_status()
 
     def _resolved(self, resolution: Any) -> None:
@@ -192,42 +205,39 @@ class LogsScreen(Screen):
         try:
             start_ms = parse_since("now" if self.since == "tail" else self.since, now_ms)
         except SinceError as exc:
-            self.app.notify_error(f"since: {exc}; using {DEFAULT_SINCE}")
+            self.host.notify_error(f"since: {exc}; using {DEFAULT_SINCE}")
             self.since = DEFAULT_SINCE
             start_ms = parse_since(DEFAULT_SINCE, now_ms)
         self.start_ms = start_ms
-        self._generation += 1
         old, self.tail = self.tail, None
         if old is not None:
             old.stop(timeout=0)
-        self.buffer = EventBuffer(self.app.config.logs.buffer_lines)
+        self.buffer = EventBuffer(self.host.config.logs.buffer_lines)
         self._drained = (-1, -1)
         self.view.set_buffer(self.buffer)
         self.phase = "starting the tail ..."
-        generation, buffer, pattern = self._generation, self.buffer, self.pattern
-        self.run_worker(lambda: self._open_tail(generation, buffer, start_ms, pattern), thread=True,
-                        exit_on_error=False, group="logs-tail")
+        session, sources, budget, leaving = self.host.session, self.sources, self.budget, self._leaving
+        buffer, pattern = self.buffer, self.pattern
+
+        def open_tail() -> Tail:
+            # Making the clients is blocking work: done here, not on the UI thread.
+            tail = Tail(session, sources, start_ms=start_ms, pattern=pattern, follow=True,
+                        budget=budget, buffer=buffer, on_batch=_ignore, live_tail=True)
+            tail.start()
+            if leaving.is_set():  # the screen was left while it was starting
+                tail.stop(timeout=0)
+            return tail
+
+        # A newer window drops this answer (and stops its tail); a failure is shown, the screen
+        # stays usable.
+        self.run_in_thread("tail", open_tail, self._tail_started, failed=self._resolve_failed,
+                           discard=lambda tail: tail.stop(timeout=0))
         self._update_title()
         self._show_status()
 
-    def _open_tail(self, generation: int, buffer: EventBuffer, start_ms: int, pattern: str) -> None:
-        # Making the clients is blocking work: done here, not on the UI thread.
-        try:
-            tail = Tail(self.app.session, self.sources, start_ms=start_ms, pattern=pattern, follow=True,
-                        budget=self.budget, buffer=buffer, on_batch=_ignore, live_tail=True)
-            tail.start()
-        except Exception as exc:  # noqa: BLE001 - shown; the screen stays usable
-            self.app.call_from_thread(self._resolve_failed, describe(exc).one_line())
-            return
-        try:
-            self.app.call_from_thread(self._tail_started, generation, tail)
-        except Exception:  # noqa: BLE001 - the app is gone: do not leave threads polling
+    def _tail_started(self, tail: Tail) -> None:
+        if self._leaving.is_set():
             tail.stop(timeout=0)
-            raise
-
-    def _tail_started(self, generation: int, tail: Tail) -> None:
-        if generation != self._generation or self._leaving.is_set():
-            tail.stop(timeout=0)  # the window changed (or we left) while it was starting
             return
         self.tail = tail
         self.phase = ""
@@ -282,9 +292,6 @@ class LogsScreen(Screen):
         self._show_status()
 
     # -- keys --------------------------------------------------------------------------------
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
     def action_since(self, since: str) -> None:
         self.since = since
         if not self.sources:
@@ -330,18 +337,17 @@ class LogsScreen(Screen):
         if not events:
             self.notify("Nothing to save", timeout=2)
             return
-        self.run_worker(lambda: self._save(events), thread=True, exit_on_error=False, group="logs-save")
-
-    def _save(self, events: list) -> None:
         from stackview.screens.logs_save import SaveError, save_events
 
-        try:
-            path = save_events(events, self.scope, self.formatter.parser,
-                               function_width=self.formatter.function_width)
-        except SaveError as exc:
-            self.app.call_from_thread(self.app.notify_error, f"could not save the log: {exc}")
-            return
-        self.app.call_from_thread(self._saved, path, len(events))
+        scope, parser, width = self.scope, self.formatter.parser, self.formatter.function_width
+
+        def save() -> Path:
+            try:
+                return save_events(events, scope, parser, function_width=width)
+            except SaveError as exc:
+                raise AwsError(UserError(f"could not save the log: {exc}")) from exc
+
+        self.run_in_thread("save", save, lambda path: self._saved(path, len(events)))
 
     def _saved(self, path: Path, count: int) -> None:
         self.saved = path
@@ -383,7 +389,7 @@ class LogsScreen(Screen):
 
     # -- drill-down ------------------------------------------------------------------------------
     def on_log_view_chosen(self, event: LogView.Chosen) -> None:
-        from stackview.screens.logs_request import RequestScreen, request_lines
+        from stackview.screens.logs.request import RequestScreen, request_lines
 
         request_id = self.formatter.record(event.event).request_id
         if not request_id:

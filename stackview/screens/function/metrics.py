@@ -22,6 +22,7 @@ from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.format import short_time
 from stackview.widgets.literal import literal_text
 from stackview.widgets.styles import style_for
+from stackview.widgets.tabbed import TAB_PANEL, TabPanel
 
 FIGURES_WIDTH = 34
 
@@ -77,7 +78,7 @@ def row_figures(row: Row, metrics: FunctionMetrics) -> tuple[str, str, str]:
             f"max {number(peak_series.peak, series.unit)}")
 
 
-class MetricsPanel(DataPanel):
+class MetricsPanel(TabPanel, DataPanel):
     """GetMetricData for the function, drawn as label, figures and sparkline per metric."""
 
     DEFAULT_CSS = """
@@ -92,7 +93,7 @@ class MetricsPanel(DataPanel):
     auto_refresh = 60.0
 
     def __init__(self, function: str) -> None:
-        super().__init__(classes="function-tab", id="metrics-panel")
+        super().__init__(classes=TAB_PANEL, id="metrics-panel")
         self.function = function
         self.border_title = "Metrics"
 
@@ -105,7 +106,7 @@ class MetricsPanel(DataPanel):
                     yield Sparkline([], id=f"spark-{row.key}")
 
     def fetch(self) -> FunctionMetrics:
-        return function_metrics(self.app.session, self.function, now=self.app.clock())
+        return function_metrics(self.host.session, self.function, now=self.host.clock())
 
     def show(self, metrics: FunctionMetrics) -> None:
         muted = style_for(self.app, "sv-muted")
@@ -151,6 +152,3 @@ class MetricsPanel(DataPanel):
 
     def copy_value(self) -> str | None:
         return self.text() or None
-
-    def refresh_title(self) -> None:  # nothing to filter here
-        pass

@@ -22,13 +22,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from stackview.aws.errors import describe
 from stackview.logs.parse import LogParser
 from stackview.models import LogEvent
 from stackview.widgets.app_header import AppHeader
+from stackview.widgets.app_screen import AppScreen
 from stackview.widgets.literal import literal_text, neutralize
 from stackview.widgets.styles import style_for
 
@@ -92,7 +91,7 @@ def pretty_message(message: str) -> str:
     return message.rstrip("\n")
 
 
-class RequestScreen(Screen):
+class RequestScreen(AppScreen):
     """Every line of one request; Esc goes back to the tail (which kept running)."""
 
     DEFAULT_CSS = """
@@ -128,7 +127,9 @@ class RequestScreen(Screen):
         self._render_lines()
         if self.groups:
             self._note(f"{len(self.lines)} lines from the buffer; searching CloudWatch for the request id ...")
-            self.run_worker(self._search, thread=True, exit_on_error=False, group="request-search")
+            # The buffer's lines stay whatever happens; a problem is shown in the note.
+            self.run_in_thread("search", self._search, lambda found: self._searched(*found),
+                               failed=lambda error: self._searched([], [error.one_line()]))
         else:
             self._note(f"{len(self.lines)} lines")
 
@@ -140,27 +141,23 @@ class RequestScreen(Screen):
     def _note(self, message: str) -> None:
         self.query_one("#request-note", Static).update(Text(neutralize(message)))
 
-    def _search(self) -> None:
+    def _search(self) -> tuple[list[LogEvent], list[str]]:
+        """(lines found, groups that could not be searched): runs in a thread."""
         from stackview.logs.tail import Tail
 
         first = min((e.timestamp for e in self.lines), default=None)
         start = (first if first is not None else int(datetime.now(timezone.utc).timestamp() * 1000)) - LOOK_BACK_MS
         found: list[LogEvent] = []
-        try:
-            self._tail = tail = Tail(self.app.session, self.groups, start_ms=start,
-                                     pattern=f'"{self.request_id}"', follow=False, live_tail=False,
-                                     budget=self.budget)
-            tail.start()
-            for batch in tail.batches():
-                found.extend(batch)
-                if len(found) >= MAX_LINES:
-                    break
-            tail.stop(timeout=0)
-            errors = tail.stats().group_errors
-        except Exception as exc:  # noqa: BLE001 - the buffer's lines stay; the problem is shown
-            self.app.call_from_thread(self._searched, [], [describe(exc).one_line()])
-            return
-        self.app.call_from_thread(self._searched, found, [f"{g}: {m}" for g, m in errors.items()])
+        self._tail = tail = Tail(self.host.session, self.groups, start_ms=start,
+                                 pattern=f'"{self.request_id}"', follow=False, live_tail=False,
+                                 budget=self.budget)
+        tail.start()
+        for batch in tail.batches():
+            found.extend(batch)
+            if len(found) >= MAX_LINES:
+                break
+        tail.stop(timeout=0)
+        return found, [f"{g}: {m}" for g, m in tail.stats().group_errors.items()]
 
     def _searched(self, found: list[LogEvent], errors: list[str]) -> None:
         before = len(self.lines)
@@ -211,6 +208,3 @@ class RequestScreen(Screen):
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.plain_text())
         self.notify(f"Copied {len(self.lines)} lines", timeout=2)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

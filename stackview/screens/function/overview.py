@@ -20,6 +20,7 @@ from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.format import relative_time, short_time
 from stackview.widgets.literal import literal_text
 from stackview.widgets.styles import style_for
+from stackview.widgets.tabbed import TAB_PANEL, TabPanel
 
 MASK = "••••••"
 LABEL_WIDTH = 14
@@ -35,14 +36,14 @@ def size_text(size: int) -> str:
     return f"{value:.1f} GB"  # pragma: no cover - the loop returns at MB
 
 
-class OverviewPanel(DataPanel):
+class OverviewPanel(TabPanel, DataPanel):
     """GetFunction, drawn as label/value lines. `revealed` decides whether values of
     environment variables are drawn; `reveal()` toggles it and redraws without a new call."""
 
     DEFAULT_CSS = "OverviewPanel #overview-body { padding: 0 1; }"
 
     def __init__(self, function: str) -> None:
-        super().__init__(classes="function-tab", id="overview-panel")
+        super().__init__(classes=TAB_PANEL, id="overview-panel")
         self.function = function
         self.revealed = False
         self.rows: list[tuple[str, Text]] = []
@@ -53,7 +54,7 @@ class OverviewPanel(DataPanel):
             yield Static(id="overview-body")
 
     def fetch(self) -> FunctionConfiguration:
-        return get_function(self.app.session, self.function)
+        return get_function(self.host.session, self.function)
 
     def reveal(self, revealed: bool | None = None) -> None:
         self.revealed = (not self.revealed) if revealed is None else revealed
@@ -77,7 +78,7 @@ class OverviewPanel(DataPanel):
 
     def config_rows(self, config: FunctionConfiguration) -> list[tuple[str, Text]]:
         muted = style_for(self.app, "sv-muted")
-        now = self.app.clock()
+        now = self.host.clock()
         rows: list[tuple[str, Text]] = []
 
         def line(label: str, *parts: str | Text) -> None:
@@ -131,6 +132,3 @@ class OverviewPanel(DataPanel):
     def copy_value(self) -> str | None:
         config: FunctionConfiguration | None = self.data
         return config.arn if config else None
-
-    def refresh_title(self) -> None:  # nothing to filter here
-        pass

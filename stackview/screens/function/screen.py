@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from stackview.models.functions import Alias, FunctionVersion
-from stackview.screens import levers
-from stackview.screens.function_metrics import MetricsPanel
-from stackview.screens.function_overview import OverviewPanel
-from stackview.screens.function_tabs import AliasesPanel, ConcurrencyPanel, VersionsPanel
+from stackview.screens.function.aliases import AliasesPanel
+from stackview.screens.function.concurrency import ConcurrencyPanel
+from stackview.screens.function.metrics import MetricsPanel
+from stackview.screens.function.overview import OverviewPanel
+from stackview.screens.function.versions import VersionsPanel
+from stackview.screens.levers import alias as alias_levers
+from stackview.screens.levers import function as function_levers
+from stackview.screens.levers.runner import LeverRunner
 from stackview.widgets.app_header import AppHeader
-from stackview.widgets.data_panel import DataPanel
+from stackview.widgets.app_screen import LogScope
 from stackview.widgets.filter_input import FilterInput
 from stackview.widgets.record_table import RecordTable
+from stackview.widgets.tabbed import TabbedScreen, tab_bindings
 
 TABS = ("overview", "versions", "aliases", "concurrency", "metrics")
 #: Actions that change something in the account (invoking runs code): hidden in read-only mode.
@@ -31,7 +34,7 @@ MUTATIONS = frozenset({"throttle", "unthrottle", "reserve", "alias_weight", "ali
 ALIAS_ACTIONS = frozenset({"alias_weight", "alias_promote", "alias_rollback"})
 
 
-class FunctionScreen(Screen):
+class FunctionScreen(TabbedScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="function.back"),
         # r and c are shown by `?` only: the footer keeps its room for the levers.
@@ -49,17 +52,14 @@ class FunctionScreen(Screen):
         Binding("w", "alias_weight", "Weight", id="function.alias_weight"),
         Binding("p", "alias_promote", "Promote", id="function.alias_promote"),
         Binding("b", "alias_rollback", "Roll back", id="function.alias_rollback"),
-        *(
-            Binding(str(n), f"tab('{tab}')", tab.title(), show=False, id=f"function.tab.{tab}")
-            for n, tab in enumerate(TABS, start=1)
-        ),
+        *tab_bindings("function", TABS),
     ]
 
     def __init__(self, name: str) -> None:
         super().__init__()
         self.function_name = name
         self.crumb = name
-        self.levers = levers.LeverRunner(self, self.reload_all)
+        self.levers = LeverRunner(self, self.reload_all)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -77,40 +77,8 @@ class FunctionScreen(Screen):
         yield FilterInput(id="function-filter")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self._focus_active()
-
-    # -- tabs -------------------------------------------------------------------------------------
-    @property
-    def active_tab(self) -> str:
-        """The active tab's id ("" before the tabs are composed: bindings are checked early)."""
-        tabs = self.query(TabbedContent)
-        return tabs.first().active if tabs else ""
-
-    def _active_pane(self) -> TabPane:
-        tabs = self.query_one(TabbedContent)
-        return tabs.get_pane(tabs.active)
-
-    def _active_panel(self) -> DataPanel:
-        return self._active_pane().query_one(".function-tab", DataPanel)
-
-    def _focus_active(self) -> None:
-        tables = self._active_pane().query(RecordTable)
-        if tables:
-            tables.first().focus()
-        else:
-            # Overview and Metrics have no table: their scroll area takes the keys.
-            self._active_pane().query(VerticalScroll).first().focus()
-
-    def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
-        self.refresh_bindings()
-        self.call_after_refresh(self._focus_active)
-
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATIONS and self.app.read_only:
+        if action in MUTATIONS and self.host.read_only:
             return False
         if action in ALIAS_ACTIONS and self.active_tab != "aliases":
             return False
@@ -123,16 +91,16 @@ class FunctionScreen(Screen):
         return True
 
     # -- what the rest of the app asks ------------------------------------------------------------
-    def log_scope(self) -> tuple[str | None, list[str]]:
+    def log_scope(self) -> LogScope:
         """For `l` and `:logs`: this function's log, no stack."""
-        return None, [self.function_name]
+        return LogScope(functions=(self.function_name,))
 
     def selected_qualifier(self) -> str | None:
         """The version or alias under the cursor when its tab is active ($LATEST means none)."""
         tab = self.active_tab
         if tab not in ("versions", "aliases"):
             return None
-        record = self._active_pane().query_one(RecordTable).selected
+        record = self.active_pane().query_one(RecordTable).selected
         if record is None:
             return None
         value = record.value
@@ -146,44 +114,15 @@ class FunctionScreen(Screen):
         record = self.query_one(AliasesPanel).query_one(RecordTable).selected
         return record.value if record else None
 
-    def reload_all(self) -> None:
-        for panel in self.query(DataPanel):
-            panel.reload()
-
     # -- keys -------------------------------------------------------------------------------------
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
     def action_refresh(self) -> None:
         self.reload_all()
 
-    def action_copy(self) -> None:
-        value = self._active_panel().copy_value()  # type: ignore[attr-defined]
-        if value:
-            self.app.copy_to_clipboard(value)
-            self.notify("Copied", timeout=2)
-
-    def action_filter(self) -> None:
-        tables = self._active_pane().query(RecordTable)
-        if tables:
-            filter_input = self.query_one(FilterInput)
-            filter_input.applied = tables.first().filter_text
-            filter_input.open()
-
-    def on_filter_input_changed(self, event: FilterInput.Changed) -> None:
-        tables = self._active_pane().query(RecordTable)
-        if not tables:
-            return
-        tables.first().set_filter(event.text)
-        self._active_panel().refresh_title()  # type: ignore[attr-defined]
-        if event.final:
-            tables.first().focus()
-
     def action_logs(self) -> None:
-        self.app.open_logs()
+        self.host.open("logs")
 
     def action_invoke(self) -> None:
-        self.app.open_invoke(self.function_name, self.selected_qualifier())
+        self.host.open("invoke", self.function_name, qualifier=self.selected_qualifier())
 
     def action_reveal(self) -> None:
         panel = self.query_one(OverviewPanel)
@@ -195,26 +134,26 @@ class FunctionScreen(Screen):
         self.action_reveal()
 
     def action_throttle(self) -> None:
-        levers.throttle_function(self.levers, self.function_name)
+        function_levers.throttle_function(self.levers, self.function_name)
 
     def action_unthrottle(self) -> None:
-        levers.unthrottle_function(self.levers, self.function_name)
+        function_levers.unthrottle_function(self.levers, self.function_name)
 
     def action_reserve(self) -> None:
-        levers.reserve_function(self.levers, self.function_name)
+        function_levers.reserve_function(self.levers, self.function_name)
 
     def _with_alias(self, lever) -> None:
         alias = self.selected_alias()
         if alias is None:
-            self.app.notify_error("select an alias first")
+            self.host.notify_error("select an alias first")
             return
         lever(self.levers, self.function_name, alias)
 
     def action_alias_weight(self) -> None:
-        self._with_alias(levers.shift_alias)
+        self._with_alias(alias_levers.shift_alias)
 
     def action_alias_promote(self) -> None:
-        self._with_alias(levers.promote_alias)
+        self._with_alias(alias_levers.promote_alias)
 
     def action_alias_rollback(self) -> None:
-        self._with_alias(levers.rollback_alias)
+        self._with_alias(alias_levers.rollback_alias)

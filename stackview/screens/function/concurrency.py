@@ -1,146 +1,28 @@
-"""The function screen's Versions, Aliases and Concurrency tabs (Overview: function_overview.py).
-
-Each tab carries the class `function-tab` and offers `copy_value()` (what `c` copies) and
-`refresh_title()` (its border title with the active `/` filter), as the stack screen's tabs do.
-"""
+"""The function screen's Concurrency tab: reserved concurrency (with what an unthrottle would
+restore), the account's pool, and provisioned concurrency per alias or version."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from stackview.aws.functions import (
-    account_concurrency,
-    get_function,
-    list_aliases,
-    list_versions,
-    provisioned_concurrency,
-    reserved_concurrency,
-)
+from stackview.aws.functions import account_concurrency, get_function, provisioned_concurrency, reserved_concurrency
 from stackview.aws.levers import recorded_prior
 from stackview.models.functions import (
     AccountConcurrency,
-    Alias,
-    FunctionVersion,
     ProvisionedConcurrency,
     Unavailable,
     reservation_text,
 )
-from stackview.screens.stack_tabs import TableTab
-from stackview.widgets.alias_bar import AliasBar, alias_bar
+from stackview.widgets.badges import reservation_cell
 from stackview.widgets.data_panel import DataPanel
-from stackview.widgets.format import relative_time, short_time
 from stackview.widgets.literal import literal_text
 from stackview.widgets.record_table import Record, RecordTable
 from stackview.widgets.styles import style_for
-
-
-def badge(app, text: str, variable: str) -> Text:
-    """A reversed, bold label in a theme colour (THROTTLED, READ-ONLY style)."""
-    return Text(f" {text} ", style=style_for(app, variable, bold=True) + Style(reverse=True), end="")
-
-
-def reservation_cell(app, value: int | None, known: bool = True) -> Text:
-    """The reserved concurrency as a table cell: `none`, `5`, or `0 THROTTLED` with the badge."""
-    if not known:
-        return literal_text("?", style_for(app, "sv-muted"))
-    if value == 0:
-        text = Text("0 ", end="")
-        text.append_text(badge(app, "THROTTLED", "sv-badge-throttled"))
-        return text
-    return literal_text(reservation_text(value), style_for(app, "sv-muted") if value is None else "")
-
-
-class VersionsPanel(TableTab, DataPanel):
-    tab_title = "Versions"
-
-    def __init__(self, function: str) -> None:
-        super().__init__(classes="function-tab", id="versions-panel")
-        self.function = function
-
-    def compose_content(self) -> ComposeResult:
-        yield RecordTable(("Version", "Published", "Code sha", "Runtime", "Description"))
-
-    def fetch(self) -> list[FunctionVersion]:
-        return list_versions(self.app.session, self.function)
-
-    def show(self, versions: list[FunctionVersion]) -> None:
-        muted = style_for(self.app, "sv-muted")
-        now = self.app.clock()
-        # $LATEST, then newest first: the version someone just deployed is what one looks for.
-        ordered = sorted(versions, key=lambda v: int(v.version) if v.version.isdigit() else 1 << 62, reverse=True)
-        self.query_one(RecordTable).set_records(
-            Record(
-                key=v.version,
-                cells=(
-                    literal_text(v.version, "bold" if v.version != "$LATEST" else muted),
-                    literal_text(f"{short_time(v.last_modified)} ({relative_time(v.last_modified, now)})", muted),
-                    literal_text(v.short_sha, muted),
-                    literal_text(v.runtime, muted),
-                    literal_text(v.description),
-                ),
-                value=v,
-            )
-            for v in ordered
-        )
-        self.refresh_title()
-
-    def copy_value(self) -> str | None:
-        version: FunctionVersion | None = self.selected_value()
-        return version.arn if version else None
-
-
-class AliasesPanel(TableTab, DataPanel):
-    """Aliases with their routing; the selected alias' split is drawn full width below."""
-
-    tab_title = "Aliases"
-
-    def __init__(self, function: str) -> None:
-        super().__init__(classes="function-tab", id="aliases-panel")
-        self.function = function
-
-    def compose_content(self) -> ComposeResult:
-        yield RecordTable(("Alias", "Version", "Traffic", "Description"))
-        yield AliasBar(id="alias-bar")
-        yield Static(classes="empty-note", id="aliases-empty")
-
-    def fetch(self) -> list[Alias]:
-        return list_aliases(self.app.session, self.function)
-
-    def show(self, aliases: list[Alias]) -> None:
-        muted = style_for(self.app, "sv-muted")
-        additional = style_for(self.app, "sv-alias-additional")
-        records = []
-        for alias in aliases:
-            version = literal_text(alias.function_version)
-            if alias.is_weighted:
-                version.append_text(literal_text(f" + {alias.additional_version}", additional))
-            records.append(Record(
-                key=alias.name,
-                cells=(literal_text(alias.name, "bold"), version, alias_bar(self.app, alias),
-                       literal_text(alias.description, muted)),
-                value=alias,
-            ))
-        self.query_one(RecordTable).set_records(records)
-        note = self.query_one("#aliases-empty", Static)
-        note.update("No aliases." if not aliases else "")
-        note.display = not aliases
-        self.refresh_title()
-        self._show_selected()
-
-    def _show_selected(self) -> None:
-        self.query_one(AliasBar).alias = self.selected_value()
-
-    def on_data_table_row_highlighted(self, _event) -> None:
-        self._show_selected()
-
-    def copy_value(self) -> str | None:
-        alias: Alias | None = self.selected_value()
-        return alias.arn if alias else None
+from stackview.widgets.tabbed import TAB_PANEL, TableTab
 
 
 @dataclass(frozen=True)
@@ -175,7 +57,7 @@ class ConcurrencyPanel(TableTab, DataPanel):
     tab_title = "Concurrency"
 
     def __init__(self, function: str) -> None:
-        super().__init__(classes="function-tab", id="concurrency-panel")
+        super().__init__(classes=TAB_PANEL, id="concurrency-panel")
         self.function = function
 
     def compose_content(self) -> ComposeResult:
@@ -184,7 +66,7 @@ class ConcurrencyPanel(TableTab, DataPanel):
         yield Static(classes="empty-note", id="provisioned-note")
 
     def fetch(self) -> ConcurrencyView:
-        return read_concurrency(self.app.session, self.function)
+        return read_concurrency(self.host.session, self.function)
 
     def show(self, view: ConcurrencyView) -> None:
         self.query_one("#concurrency-summary", Static).update(self.summary(view))

@@ -25,7 +25,7 @@ from stackview.aws.session import AwsSession
 from stackview.aws.shared_events import SharedEvents
 from stackview.events.history import InvokeHistory, compare
 from stackview.models.invoke import InvokeResult
-from stackview.screens.invoke_result import qualifier_label
+from stackview.screens.invoke.result import qualifier_label
 from stackview.widgets.literal import literal_text, neutralize
 from stackview.widgets.styles import style_for
 

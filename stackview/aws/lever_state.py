@@ -1,0 +1,51 @@
+"""What a lever's dialogs show before it is pulled, read fresh, and the arithmetic on it.
+
+A dialog that names a stale reservation makes the user decide on wrong facts, so the UI reads
+this state just before each dialog opens (in a thread): the reservation now, what an unthrottle
+would restore, and, for the reserve lever, the account's pool and how much of it one function
+may take (Lambda keeps `MIN_UNRESERVED` executions unreserved per account).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stackview.aws import levers
+from stackview.aws.functions import account_concurrency, get_function, reserved_concurrency
+from stackview.aws.session import AwsSession
+from stackview.models.functions import AccountConcurrency, Unavailable
+
+
+@dataclass(frozen=True)
+class FunctionState:
+    """The facts a function lever's dialogs show, read just before they open."""
+
+    account: str
+    region: str
+    reserved: int | None
+    #: (known, value, where recorded) of what an unthrottle restores; read only when throttled.
+    prior: tuple[bool, int | None, str] = (False, None, "")
+    pool: AccountConcurrency | Unavailable | None = None
+
+
+def read_function_state(session: AwsSession, function: str, *, pool: bool = False) -> FunctionState:
+    identity = session.identity()
+    reserved = reserved_concurrency(session, function)
+    prior: tuple[bool, int | None, str] = (False, None, "")
+    if reserved == 0:
+        prior = levers.recorded_prior(session, get_function(session, function).arn)
+    return FunctionState(identity.account, session.region or "", reserved, prior,
+                         account_concurrency(session) if pool else None)
+
+
+def most_reservable(pool: AccountConcurrency | Unavailable | None, reserved: int | None) -> int | None:
+    """The largest reservation the account allows this function, when the pool is known."""
+    if isinstance(pool, AccountConcurrency):
+        return max(pool.unreserved + (reserved or 0) - levers.MIN_UNRESERVED, 0)
+    return None
+
+
+def newest_other_version(versions: list[str], main: str) -> str:
+    """The newest published version other than `main` ("" if none): the canary candidate."""
+    published = sorted((int(v) for v in versions if v.isdigit() and v != main), reverse=True)
+    return str(published[0]) if published else ""

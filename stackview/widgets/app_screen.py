@@ -1,0 +1,51 @@
+"""The base of stackview's full screens: what every screen offers the rest of the app.
+
+The header reads each screen's `crumb`; `:logs` and `l` ask the screen on top for its
+`log_scope()`; `c` copies the screen's `copy_value()`. These used to be found by `getattr`;
+declaring them here makes them a contract a new screen can see and a checker can follow.
+Blocking work runs through `Background.run_in_thread` (inherited).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from typing import Any
+
+from textual.screen import Screen
+
+from stackview.widgets.background import Background
+from stackview.widgets.host import Host
+
+
+@dataclass(frozen=True)
+class LogScope:
+    """What `l` / `:logs` tails from a screen: a whole stack, or some functions."""
+
+    stack: str | None = None
+    functions: tuple[str, ...] = ()
+
+
+class AppScreen(Background, Screen):
+    """A full screen of stackview (dialogs are ModalScreens and need none of this)."""
+
+    #: The breadcrumb naming this screen in the header.
+    crumb: str = ""
+
+    @classmethod
+    def create(cls, host: Host, target: str = "", **options: Any) -> AppScreen | None:
+        """The screen `host.open(kind, target, **options)` pushes (see screens/registry.py), or
+        None when it cannot open here (the screen says why). By default the target, if any, is
+        the first argument of the constructor."""
+        return cls(target, **options) if target else cls(**options)
+
+    def log_scope(self) -> LogScope | None:
+        """What `l` and `:logs` tail from here (None: this screen has no logs of its own)."""
+        return None
+
+    def copy_value(self) -> str | None:
+        """What `c` copies from here (None: nothing selected)."""
+        return None
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
