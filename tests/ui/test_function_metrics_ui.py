@@ -8,7 +8,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from textual.widgets import Sparkline, Static
 
-from stackview.demo import seed_catalog as catalog
+from stackview.demo.seed import catalog
 from stackview.screens.function import FunctionScreen
 from stackview.screens.function_metrics import ROWS, MetricsPanel
 from stackview.screens.function_overview import OverviewPanel
