@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stackview.demo.history import plan_history  # noqa: E402
+from stackview.demo.history.plan import plan_history  # noqa: E402
 from stackview.demo.process import DemoServer  # noqa: E402
 
 

@@ -52,7 +52,7 @@ def announcement(endpoint: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from stackview.cli import CliError
-    from stackview.demo.server import serve
+    from stackview.demo.server.endpoint import serve
 
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port must be between 0 and 65535, not {args.port}")

@@ -128,7 +128,7 @@ def test_demo_world_checks_revision_ids(demo_endpoint, demo_session) -> None:
 
 @pytest.fixture(scope="module")
 def patched_moto() -> Iterator[str]:
-    from stackview.demo import alias_revisions
+    from stackview.demo.server import alias_revisions
 
     alias_revisions.install()
     with moto_server() as url:

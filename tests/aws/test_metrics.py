@@ -13,7 +13,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
 from stackview.aws.metrics import aligned_window, function_metrics, period_for
-from stackview.demo import seed_catalog as catalog
+from stackview.demo.seed import catalog
 from tests.aws.functions_helpers import invoke_status, make_function, session_on
 
 

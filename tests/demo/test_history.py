@@ -8,11 +8,11 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
-from stackview.demo import seed
-from stackview.demo import seed_catalog as catalog
-from stackview.demo.history import plan_history
-from stackview.demo.history_write import metric_data
-from stackview.demo.seed_events import apply_history, reason_reserved_concurrency
+from stackview.demo.history.plan import plan_history
+from stackview.demo.history.write import metric_data
+from stackview.demo.seed import catalog
+from stackview.demo.seed.events import apply_history, reason_reserved_concurrency
+from stackview.demo.server import world
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 
@@ -82,7 +82,7 @@ def test_stack_histories_are_deterministic_and_end_in_rollback():
     for _ in range(2):
         rng = random.Random(5)
         stack = _fake_stack(spec.name)
-        apply_history(stack, seed._deploys(spec, rng), NOW, rng, order)
+        apply_history(stack, world._deploys(spec, rng), NOW, rng, order)
         built.append(stack)
     first, again = ([(e.timestamp, e.event_id, e.logical_resource_id, e.resource_status,
                       e.resource_status_reason) for e in s.events] for s in built)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from stackview.aws.stacks import describe_stack, stack_events, stack_resources, stack_template
-from stackview.demo import seed_catalog as catalog
+from stackview.demo.seed import catalog
 
 pytestmark = pytest.mark.demo
 

@@ -13,8 +13,8 @@ import json
 
 import pytest
 
-from stackview.demo import seed_catalog as catalog
-from stackview.demo.seed_code import function_package
+from stackview.demo.seed import catalog
+from stackview.demo.seed.code import function_package
 from stackview.events.generated import build
 
 from .helpers import role_arn, unique

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from botocore.exceptions import ClientError
 
-from stackview.demo import seed_catalog as catalog
+from stackview.demo.seed import catalog
 
 pytestmark = pytest.mark.demo
 

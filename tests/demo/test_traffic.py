@@ -7,7 +7,7 @@ import time
 import pytest
 
 from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION, DemoServer
-from stackview.demo import seed_catalog as catalog
+from stackview.demo.seed import catalog
 
 pytestmark = pytest.mark.demo
 

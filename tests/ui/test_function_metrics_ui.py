@@ -8,10 +8,10 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from textual.widgets import Sparkline, Static
 
-from stackview.demo import seed_catalog as catalog
-from stackview.screens.function.screen import FunctionScreen
+from stackview.demo.seed import catalog
 from stackview.screens.function.metrics import ROWS, MetricsPanel
 from stackview.screens.function.overview import OverviewPanel
+from stackview.screens.function.screen import FunctionScreen
 from stackview.screens.function.versions import VersionsPanel
 
 from .helpers import wait_for, wait_loaded

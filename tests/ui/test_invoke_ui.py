@@ -15,7 +15,7 @@ import pytest
 from stackview import audit
 from stackview.app import create_app
 from stackview.aws.session import AwsSession
-from stackview.demo.seed_catalog import ORDERS_WORKER
+from stackview.demo.seed.catalog import ORDERS_WORKER
 from stackview.events import saved
 from stackview.models import Target
 from stackview.screens.invoke.screen import InvokeScreen

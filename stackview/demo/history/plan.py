@@ -1,10 +1,10 @@
 """Three hours of the demo world's past: logs of every function and their AWS/Lambda metrics.
 
-`write_history()` is called by the seed inside the demo server. It schedules the requests
-that reached the account (page views, orders, the report schedule; the follow-ups they cause
-are added by the per-app planners), runs them through history_sim (versions, execution
-environments, cold starts), renders them with history_write and stores the result in moto's
-backends. The number of log events is a target (`events`, default DEFAULT_EVENTS): the
+`write_history()` is called by the seed inside the demo server (stackview.demo.server.world).
+It schedules the requests that reached the account (page views, orders, the report schedule;
+the follow-ups they cause are added by the per-app planners), runs them through history.sim
+(versions, execution environments, cold starts), renders them with history.write and stores the
+result in moto's backends. The number of log events is a target (`events`, default DEFAULT_EVENTS): the
 request rates are scaled until the rendered history reaches about that many events; the
 simulation is pure and cheap, so it simply runs again with the corrected rate.
 """
@@ -16,12 +16,12 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from stackview.demo import seed_catalog as catalog
-from stackview.demo.history_orders import orders_api, orders_worker
-from stackview.demo.history_reports import sales_report
-from stackview.demo.history_sim import Invocation, Simulator, World
-from stackview.demo.history_thumbnails import convert_file, show_form, sign_upload
-from stackview.demo.history_write import Rendered, metric_data, render_all, store_logs, store_metrics
+from stackview.demo.history.orders import orders_api, orders_worker
+from stackview.demo.history.reports import sales_report
+from stackview.demo.history.sim import Invocation, Simulator, World
+from stackview.demo.history.thumbnails import convert_file, show_form, sign_upload
+from stackview.demo.history.write import Rendered, metric_data, render_all, store_logs, store_metrics
+from stackview.demo.seed import catalog
 
 HOURS = 3
 #: At least 5,000 events by default, with a margin for the randomness of arrivals.

@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from stackview.demo import seed_catalog as catalog
-from stackview.demo.history_common import Entry, Plan
-from stackview.demo.history_sim import Call, World
+from stackview.demo.history.common import Entry, Plan
+from stackview.demo.history.sim import Call, World
+from stackview.demo.seed import catalog
 
 #: Seconds of work per minute of window, as in the handler (WORK_PER_MINUTE).
 WORK_PER_MINUTE = 0.06

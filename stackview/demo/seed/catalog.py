@@ -149,7 +149,7 @@ BY_NAME: dict[str, FunctionSpec] = {spec.name: spec for spec in FUNCTIONS}
 @dataclass(frozen=True)
 class StackSpec:
     name: str
-    template: str  # file in stackview/demo/templates
+    template: str  # file in stackview/demo/seed/templates
     parameters: dict[str, str]
     tags: dict[str, str]
     created_days_ago: float

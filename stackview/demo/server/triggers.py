@@ -17,9 +17,9 @@ import threading
 import uuid
 from typing import Any, Callable
 
-from stackview.demo.async_invoke import AsyncInvoker
-from stackview.demo.runner import Runner, Throttled
-from stackview.demo.targets import Target, resolve
+from stackview.demo.runtime.runner import Runner, Throttled
+from stackview.demo.runtime.targets import Target, resolve
+from stackview.demo.server.async_invoke import AsyncInvoker
 
 _mode = threading.local()
 _rng = random.Random()

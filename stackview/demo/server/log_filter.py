@@ -8,7 +8,7 @@ swaps moto's class for an adapter over stackview's engine (`stackview.logs.filte
 which follows AWS's recorded behaviour) and answers an invalid pattern with AWS's
 `InvalidParameterException` (HTTP 400).
 
-`install()` must run before `stackview.demo.backends.apply()`, whose FilterLogEvents
+`install()` must run before `stackview.demo.server.backends.apply()`, whose FilterLogEvents
 replacement binds the class when it is applied; the demo server does it in that order.
 """
 

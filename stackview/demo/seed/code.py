@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from importlib import resources
 
-from stackview.demo.seed_catalog import FunctionSpec, VersionSpec
+from stackview.demo.seed.catalog import FunctionSpec, VersionSpec
 
 #: Every entry gets this timestamp (the earliest a zip can hold), so rebuilding changes nothing.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -15,8 +15,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from stackview.demo import seed_catalog as catalog
-from stackview.demo.history_common import (
+from stackview.demo.history.common import (
     BOTOCORE,
     Entry,
     Plan,
@@ -27,7 +26,8 @@ from stackview.demo.history_common import (
     library_frame,
     line_of,
 )
-from stackview.demo.history_sim import Call, FollowUp, World
+from stackview.demo.history.sim import Call, FollowUp, World
+from stackview.demo.seed import catalog
 
 APP = "orders"
 BOTO3 = BOTOCORE.replace("/botocore", "/boto3")

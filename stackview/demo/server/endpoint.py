@@ -1,10 +1,10 @@
 """The demo server process: moto's AWS-compatible endpoint with a local Lambda runner in front.
 
-`python -m stackview.demo.server` is what DemoServer starts as a child process; `serve()` is also
-what `stackview demo-server` runs in the foreground. Start-up: build moto's WSGI app, apply the
-demo world's patches, listen on loopback, seed the world (unless empty), start live traffic
-(if asked), then announce the endpoint. moto and the runner are imported only here, so the
-UI process never pays for them.
+`python -m stackview.demo.server` (the package's `__main__`, which calls `main()`) is what
+DemoServer starts as a child process; `serve()` is also what `stackview demo-server` runs in the
+foreground. Start-up: build moto's WSGI app, apply the demo world's patches, listen on loopback,
+seed the world (unless empty), start live traffic (if asked), then announce the endpoint. moto
+and the runner are imported only from here, so the UI process never pays for them.
 """
 
 from __future__ import annotations
@@ -75,10 +75,10 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     )
     from werkzeug.serving import make_server
 
-    from stackview.demo import alias_revisions, backends, log_filter, triggers
-    from stackview.demo.async_invoke import AsyncInvoker
-    from stackview.demo.lambda_api import LambdaApi
-    from stackview.demo.runner import Runner
+    from stackview.demo.runtime.runner import Runner
+    from stackview.demo.server import alias_revisions, backends, log_filter, triggers
+    from stackview.demo.server.async_invoke import AsyncInvoker
+    from stackview.demo.server.lambda_api import LambdaApi
 
     class QuietHandler(MotoRequestHandler):
         def log_request(self, *args: Any, **kwargs: Any) -> None:
@@ -108,12 +108,12 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     traffic_thread: threading.Thread | None = None
     try:
         if not empty:
-            from stackview.demo import seed as world
+            from stackview.demo.server import world
 
             world.build_world(endpoint, now=now or datetime.now(timezone.utc), seed=seed,
                               history_events=history_events)
             if traffic:
-                from stackview.demo import traffic as live
+                from stackview.demo.server import traffic as live
 
                 traffic_thread = live.start(endpoint, stop, seed=seed)
         threading.Thread(target=_prewarm, args=(dispatcher,), daemon=True, name="prewarm").start()
@@ -198,8 +198,3 @@ def main(argv: list[str] | None = None) -> int:
     sys.stderr.flush()
     # Threads of the seed or traffic modules must not keep a stopped server alive.
     os._exit(code)
-
-
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    main()

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from stackview.demo.platform_logs import LogStream
+from stackview.demo.runtime.platform_logs import LogStream
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 #: AWS gives the init phase 10 seconds.

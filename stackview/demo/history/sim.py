@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from stackview.demo.history_common import Plan, hex_id, request_id
-from stackview.demo.seed_catalog import FunctionSpec
+from stackview.demo.history.common import Plan, hex_id, request_id
+from stackview.demo.seed.catalog import FunctionSpec
 
 #: Lambda retries a failed asynchronous invocation twice, about one then two minutes later.
 ASYNC_RETRY_DELAYS_MS = (60_000, 120_000)
@@ -81,7 +81,7 @@ class Environment:
 
 @dataclass
 class Invocation:
-    """One invocation that happened: everything history_write needs to render it."""
+    """One invocation that happened: everything history.write needs to render it."""
 
     function: FunctionSpec
     version: str

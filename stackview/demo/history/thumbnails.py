@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import random
 
-from stackview.demo import seed_catalog as catalog
 from stackview.demo.handlers.thumbnails.image_tools import thumbnail_size
-from stackview.demo.history_common import Entry, Plan, error_body, frame
-from stackview.demo.history_sim import Call, FollowUp, World
+from stackview.demo.history.common import Entry, Plan, error_body, frame
+from stackview.demo.history.sim import Call, FollowUp, World
+from stackview.demo.seed import catalog
 
 APP = "thumbnails"
 ALLOWED = ("gif", "jpeg", "jpg", "png")

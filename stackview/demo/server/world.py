@@ -1,9 +1,11 @@
 """The seeded demo world: stacks deployed as `sam deploy` would, their past, and their logs.
 
-`build_world()` runs inside the demo server process (server.py calls it once the endpoint
-listens), so it can use both the public APIs through boto3 against the endpoint (what any
-deployment tool would call) and moto's backends directly, for what has no API: deploy times
-weeks ago, nested stacks' ParentId/RootId, a rollback that moto cannot produce, history.
+`build_world()` runs inside the demo server process (endpoint.serve() calls it once the
+endpoint listens), so it can use both the public APIs through boto3 against the endpoint (what
+any deployment tool would call) and moto's backends directly, for what has no API: deploy times
+weeks ago, nested stacks' ParentId/RootId, a rollback that moto cannot produce, history. It runs
+the steps of stackview.demo.seed and then stackview.demo.history, which builds on the seed's
+catalog; that is why it lives with the server, above both, and not in the seed package.
 
 Order matters and mirrors a real account's life:
 1. artifacts: a SAM-managed bucket holding every code package, the layer and the nested
@@ -32,10 +34,10 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from stackview.demo import seed_catalog as catalog
-from stackview.demo.seed_code import Package, function_packages, layer_package
-from stackview.demo.seed_events import Deploy, apply_history, reason_reserved_concurrency
-from stackview.demo.seed_lambda import (
+from stackview.demo.seed import catalog
+from stackview.demo.seed.code import Package, function_packages, layer_package
+from stackview.demo.seed.events import Deploy, apply_history, reason_reserved_concurrency
+from stackview.demo.seed.functions import (
     apply_template_tags,
     map_sources_to_alias,
     publish_layer,
@@ -44,7 +46,7 @@ from stackview.demo.seed_lambda import (
     set_creation_tags,
     wire_uploads,
 )
-from stackview.demo.seed_stacks import (
+from stackview.demo.seed.stacks import (
     GapContext,
     children_of,
     deploy,
@@ -137,7 +139,7 @@ def _link_nested(parent: Any, rng: random.Random) -> None:
     moto names a nested stack after its logical id and links nothing; CloudFormation's
     DescribeStacks/ListStacks show ParentId and RootId on every nested stack (moto's
     serializer reads the `parent_id`/`root_id` attributes once they exist)."""
-    from stackview.demo.seed_stacks import cfn_backend
+    from stackview.demo.seed.stacks import cfn_backend
 
     backend = cfn_backend()
     for logical_id, child in children_of(parent).items():
@@ -241,7 +243,7 @@ class _SkipMessages(logging.Filter):
 def build_world(endpoint: str, *, now: datetime, seed: int = 7,
                 history_events: int | None = None) -> None:
     """Seed the demo world in the running demo server (see the module docstring)."""
-    from stackview.demo import history
+    from stackview.demo.history.plan import write_history
 
     from moto.moto_api._internal import mock_random
 
@@ -261,5 +263,5 @@ def build_world(endpoint: str, *, now: datetime, seed: int = 7,
         logging.getLogger("moto").removeFilter(quiet)
     _setup_functions(clients, deployed, now)
     _histories(now, rng)
-    history.write_history(deployed.physical, now=now, rng=random.Random(rng.getrandbits(64)),
-                          events=history_events)
+    write_history(deployed.physical, now=now, rng=random.Random(rng.getrandbits(64)),
+                  events=history_events)

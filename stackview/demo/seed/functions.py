@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from stackview.demo.seed_catalog import ACCOUNT, IMAGE_MAGICK_LAYER, REGION, FunctionSpec
-from stackview.demo.seed_code import Package
+from stackview.demo.seed.catalog import ACCOUNT, IMAGE_MAGICK_LAYER, REGION, FunctionSpec
+from stackview.demo.seed.code import Package
 
 
 def lambda_backend() -> Any:

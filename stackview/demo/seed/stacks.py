@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Callable
 
-from stackview.demo.seed_catalog import ACCOUNT, REGION, StackSpec
+from stackview.demo.seed.catalog import ACCOUNT, REGION, StackSpec
 
 
 def template_text(name: str) -> str:
-    return resources.files("stackview.demo.templates").joinpath(name).read_text("utf-8")
+    return resources.files("stackview.demo.seed.templates").joinpath(name).read_text("utf-8")
 
 
 def packaged(text: str, replacements: dict[str, str]) -> str:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from stackview.demo.api_errors import ApiError, Response, json_headers
-from stackview.demo.runner import ACCOUNT_CONCURRENCY, Runner
-from stackview.demo.targets import lambda_backend, resolve, split_name
+from stackview.demo.runtime.runner import ACCOUNT_CONCURRENCY, Runner
+from stackview.demo.runtime.targets import lambda_backend, resolve, split_name
+from stackview.demo.server.api_errors import ApiError, Response, json_headers
 
 TOTAL_CODE_SIZE = 80530636800
 CODE_SIZE_UNZIPPED = 262144000

@@ -1,10 +1,9 @@
 """Building blocks of the demo history: what one past invocation did, before it is rendered.
 
 A Plan is what a handler did in one invocation: the lines it logged (at offsets from its
-start), how long it ran, how it ended. The per-app modules (history_thumbnails, history_orders,
-history_reports) write Plans that mirror their handlers line for line; history_sim places them
-in time and in execution environments; history_write renders them exactly as the live runner
-does and stores them.
+start), how long it ran, how it ended. The per-app modules (thumbnails, orders, reports) write
+Plans that mirror their handlers line for line; sim places them in time and in execution
+environments; write renders them exactly as the live runner does and stores them.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from stackview.demo.seed_code import handler_source
+from stackview.demo.seed.code import handler_source
 
 #: Where AWS's Python 3.12 runtime keeps botocore (frames of errors raised inside boto3 calls).
 BOTOCORE = "/var/lang/lib/python3.12/site-packages/botocore"

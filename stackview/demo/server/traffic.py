@@ -25,8 +25,8 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from stackview.demo import seed_catalog as catalog
 from stackview.demo.handlers.thumbnails.image_tools import jpeg_header, solid_png
+from stackview.demo.seed import catalog
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from stackview.demo import metrics
-from stackview.demo.environment import CodeCache, ExecutionEnvironment, Outcome, Spec
-from stackview.demo.platform_logs import LogSettings, PlatformFormat, Report, iso_ms
-from stackview.demo.targets import Target, lambda_backend
+from stackview.demo.runtime import metrics
+from stackview.demo.runtime.environment import CodeCache, ExecutionEnvironment, Outcome, Spec
+from stackview.demo.runtime.platform_logs import LogSettings, PlatformFormat, Report, iso_ms
+from stackview.demo.runtime.targets import Target, lambda_backend
 
 #: Lambda's default account concurrency quota (MOTO_LAMBDA_CONCURRENCY_QUOTA is set to match).
 ACCOUNT_CONCURRENCY = 1000

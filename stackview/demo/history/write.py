@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from stackview.demo.history_common import Entry
-from stackview.demo.history_sim import Invocation
-from stackview.demo.metrics import NAMESPACE
-from stackview.demo.platform_logs import LogSettings, PlatformFormat, Report, iso_ms
-from stackview.demo.seed_catalog import ACCOUNT, REGION
+from stackview.demo.history.common import Entry
+from stackview.demo.history.sim import Invocation
+from stackview.demo.runtime.metrics import NAMESPACE
+from stackview.demo.runtime.platform_logs import LogSettings, PlatformFormat, Report, iso_ms
+from stackview.demo.seed.catalog import ACCOUNT, REGION
 
 Event = tuple[int, str]  # (timestamp ms, message)
 

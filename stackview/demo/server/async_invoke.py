@@ -24,9 +24,9 @@ from typing import Any
 
 import boto3
 
-from stackview.demo import metrics
-from stackview.demo.runner import Result, Runner, Throttled
-from stackview.demo.targets import Target, lambda_backend, resolve
+from stackview.demo.runtime import metrics
+from stackview.demo.runtime.runner import Result, Runner, Throttled
+from stackview.demo.runtime.targets import Target, lambda_backend, resolve
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,12 @@ import re
 import uuid
 from typing import Any, Callable, Iterable
 
-from stackview.demo import lambda_account, metrics
-from stackview.demo.async_invoke import AsyncInvoker
-from stackview.demo.api_errors import REASONS, ApiError, Response, json_headers
-from stackview.demo.runner import Runner, Throttled
-from stackview.demo.targets import resolve
+from stackview.demo.runtime import metrics
+from stackview.demo.runtime.runner import Runner, Throttled
+from stackview.demo.runtime.targets import resolve
+from stackview.demo.server import lambda_account
+from stackview.demo.server.api_errors import REASONS, ApiError, Response, json_headers
+from stackview.demo.server.async_invoke import AsyncInvoker
 
 #: Request payload limits (bytes) for synchronous and asynchronous invocations.
 MAX_SYNC_REQUEST = 6 * 1024 * 1024
