@@ -39,6 +39,7 @@ from stackview.aws.lever_context import (
     failed,
 )
 from stackview.aws.session import AwsSession
+from stackview.models.arns import unqualified_function_arn
 from stackview.models.functions import (
     AccountConcurrency,
     ConcurrencyChange,
@@ -80,7 +81,7 @@ def _function(session: AwsSession, function: str) -> _Function:
     alias, so a qualifier given by the caller is dropped."""
     raw = session.client("lambda").get_function_configuration(FunctionName=function)
     name = raw["FunctionName"]
-    arn = ":".join(str(raw["FunctionArn"]).split(":")[:7])  # arn:aws:lambda:REGION:ACCOUNT:function:NAME
+    arn = unqualified_function_arn(str(raw["FunctionArn"])) or str(raw["FunctionArn"])
     return _Function(name, arn, reserved_concurrency(session, name))
 
 

@@ -29,7 +29,8 @@ from botocore.exceptions import (
 
 from stackview.aws.errors import ACCESS_DENIED, AwsError, UserError, error_code
 from stackview.aws.session import AwsSession
-from stackview.models.invoke import SHARED, TestEvent, bare_function_name
+from stackview.models.arns import bare_function_name
+from stackview.models.invoke import SHARED, TestEvent
 
 REGISTRY = "lambda-testevent-schemas"
 SCHEMA_TYPE = "OpenApi3"
