@@ -333,7 +333,7 @@ class LogsScreen(Screen):
         self.run_worker(lambda: self._save(events), thread=True, exit_on_error=False, group="logs-save")
 
     def _save(self, events: list) -> None:
-        from stackview.screens.logs_save import SaveError, save_events
+        from stackview.logs.save import SaveError, save_events
 
         try:
             path = save_events(events, self.scope, self.formatter.parser,
@@ -383,7 +383,8 @@ class LogsScreen(Screen):
 
     # -- drill-down ------------------------------------------------------------------------------
     def on_log_view_chosen(self, event: LogView.Chosen) -> None:
-        from stackview.screens.logs_request import RequestScreen, request_lines
+        from stackview.logs.request import request_lines
+        from stackview.screens.logs_request import RequestScreen
 
         request_id = self.formatter.record(event.event).request_id
         if not request_id:
