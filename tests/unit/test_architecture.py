@@ -109,7 +109,7 @@ KEY_NAME_MODULES = ("textual.keys", "textual._keyboard_protocol")
 def test_config_takes_only_key_names_from_textual() -> None:
     """stackview.config sits below the UI but checks keymap keys against Textual's key names;
     "no-textual-below-ui" leaves it out for that alone, so nothing else of Textual may come in."""
-    graph = grimp.build_graph("stackview", include_external_packages=True)
+    graph = grimp.build_graph("stackview", include_external_packages=True, cache_dir=None)
     details = graph.get_import_details(importer="stackview.config", imported="textual")
     lines = {detail["line_contents"] for detail in details}
     assert lines, "stackview.config no longer imports Textual: add it to the no-textual-below-ui contract"
