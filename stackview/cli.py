@@ -8,27 +8,17 @@ traceback for a user's mistake.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from stackview import __version__
+from stackview.commands.base import EXIT_FAILURE, CliError, apply_config_defaults, connect
 
 #: Subcommands, each a module in stackview.commands with `add_parser(subparsers, parents)`
 #: that registers its parser and sets `run` (a function of the parsed args returning an exit code)
 #: with `parser.set_defaults(run=...)`.
 COMMANDS: tuple[str, ...] = ("demo_server", "logs", "invoke", "throttle", "audit", "config")
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """A problem to report on one line (already phrased for the user)."""
 
 
 def connection_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
@@ -73,67 +63,6 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"stackview.commands.{name}")
         module.add_parser(subparsers, [shared])
     return parser
-
-
-@dataclass
-class Connection:
-    """An AWS session ready to use, and whether it runs against the demo world."""
-
-    session: object  # stackview.aws.session.AwsSession (imported lazily: keeps --help fast)
-    demo: bool
-
-
-@contextlib.contextmanager
-def connect(args: argparse.Namespace, *, status=None) -> Iterator[Connection]:
-    """Open a checked AWS session for the parsed options; starts (and always stops) the demo
-    world when --demo is given. Raises CliError with a one-line message on any problem."""
-    from stackview.aws.errors import describe
-    from stackview.aws.session import AwsSession
-    from stackview.models import Target
-
-    say = status or (lambda message: None)
-    if getattr(args, "demo", False):
-        if args.endpoint_url or args.profile:
-            raise CliError("--demo cannot be combined with --profile or --endpoint-url")
-        from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION, DemoServer
-
-        say("starting the demo world ...")
-        try:
-            server = DemoServer()
-            endpoint = server.start()
-        except Exception as exc:  # noqa: BLE001 - reported on one line
-            raise CliError(f"the demo world did not start: {exc}") from None
-        try:
-            target = Target(region=DEMO_REGION, endpoint_url=endpoint, demo=True)
-            session = AwsSession(target, credentials=DEMO_CREDENTIALS)
-            session.identity()
-            yield Connection(session, demo=True)
-        finally:
-            server.stop()
-        return
-
-    target = Target(profile=args.profile, region=args.region, endpoint_url=args.endpoint_url)
-    try:
-        session = AwsSession(target)
-        if not session.region:
-            from botocore.exceptions import NoRegionError
-
-            raise NoRegionError()
-        say("checking credentials ...")
-        session.identity()
-    except Exception as exc:  # noqa: BLE001 - every failure becomes one line
-        raise CliError(describe(exc, profile=args.profile).one_line()) from None
-    yield Connection(session, demo=False)
-
-
-def apply_config_defaults(args: argparse.Namespace, config) -> None:
-    """The config file's default profile and region, where the command line gave none."""
-    if getattr(args, "demo", False):
-        return
-    if getattr(args, "profile", None) is None and config.default_profile:
-        args.profile = config.default_profile
-    if getattr(args, "region", None) is None and config.default_region:
-        args.region = config.default_region
 
 
 def run_ui(args: argparse.Namespace) -> int:

@@ -405,7 +405,6 @@ _TOP: dict[str, Callable] = {
     "keymap": _keymap,
     "profiles": _profiles,
 }
-CONFIG_KEYS = tuple(_TOP)
 
 
 def parse_config(data: object, file: Path, known: Known = Known()) -> tuple[Config, list[Problem]]:

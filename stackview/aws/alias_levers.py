@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from stackview.aws.errors import error_code
 from stackview.aws.functions import get_alias, parse_alias
-from stackview.aws.lever_context import AliasConflict, Context, LeverRefused, failed
+from stackview.aws.lever_context import AliasConflict, AuditContext, LeverRefused, failed
 from stackview.aws.session import AwsSession
 from stackview.models.functions import Alias, AliasChange
 
@@ -39,7 +39,7 @@ def _current(session: AwsSession, function: str, alias: str,
 
 def _update(session: AwsSession, function: str, action: str, before: Alias,
             expected_revision_id: str | None, **changes: Any) -> AliasChange:
-    ctx = Context.of(session)
+    ctx = AuditContext.of(session)
     revision = expected_revision_id or before.revision_id
     kwargs: dict[str, Any] = {"FunctionName": function, "Name": before.name, **changes}
     if revision:

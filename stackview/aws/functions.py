@@ -28,6 +28,7 @@ from stackview.models.functions import (
     LoggingConfig,
     ProvisionedConcurrency,
     Unavailable,
+    version_sort_key,
 )
 
 #: Error codes (and message fragments) by which endpoints say "I do not have this call".
@@ -134,7 +135,7 @@ def list_versions(session: AwsSession, name: str) -> list[FunctionVersion]:
         for page in paginator.paginate(FunctionName=name)
         for raw in page.get("Versions", [])
     ]
-    return sorted(versions, key=lambda v: (v.version != "$LATEST", int(v.version) if v.version.isdigit() else 0))
+    return sorted(versions, key=lambda v: (v.version != "$LATEST", version_sort_key(v.version)))
 
 
 def parse_alias(raw: dict[str, Any]) -> Alias:

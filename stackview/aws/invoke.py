@@ -27,9 +27,9 @@ from stackview import audit
 from stackview.aws import functions
 from stackview.aws.errors import AwsError, UserError, describe, error_code
 from stackview.aws.session import AwsSession
-from stackview.events.ids import partition_of
 from stackview.logs.parse import REPORT, LogParser, ReportMetrics
 from stackview.models import LogEvent
+from stackview.models.arns import bare_function_name, partition_of, unqualified_function_arn
 from stackview.models.invoke import (
     EVENT,
     REQUEST_RESPONSE,
@@ -38,7 +38,6 @@ from stackview.models.invoke import (
     InvokeRequest,
     InvokeResult,
     Throttle,
-    bare_function_name,
 )
 
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
@@ -294,18 +293,13 @@ def _configuration(session: AwsSession, function: str, qualifier: str | None, ar
     except Exception:  # noqa: BLE001 - the invoke itself will say what is wrong
         return MAX_FUNCTION_TIMEOUT, arn
     timeout = int(config.get("Timeout") or MAX_FUNCTION_TIMEOUT)
-    return timeout, _unqualified(str(config.get("FunctionArn") or "")) or arn
-
-
-def _unqualified(arn: str) -> str:
-    parts = arn.split(":")
-    return ":".join(parts[:7]) if arn.startswith("arn:") and len(parts) >= 7 else ""
+    return timeout, unqualified_function_arn(str(config.get("FunctionArn") or "")) or arn
 
 
 def _function_arn(session: AwsSession, function: str) -> str:
     """The unqualified ARN without a call when we can (an ARN given, or a known identity)."""
     if function.startswith("arn:"):
-        return _unqualified(function) or function
+        return unqualified_function_arn(function) or function
     identity = session.known_identity()
     region = session.region
     if identity is None or not region:

@@ -38,7 +38,7 @@ class AliasConflict(LeverRefused):
 
 
 @dataclass(frozen=True)
-class Context:
+class AuditContext:
     """Who pulls the lever, where: what every audit entry carries."""
 
     caller: str
@@ -47,7 +47,7 @@ class Context:
     profile: str
 
     @classmethod
-    def of(cls, session: AwsSession) -> Context:
+    def of(cls, session: AwsSession) -> AuditContext:
         identity = session.identity()
         return cls(identity.arn, identity.account, session.region or "", session.target.label)
 

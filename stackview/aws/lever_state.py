@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from stackview.aws import levers
 from stackview.aws.functions import account_concurrency, get_function, reserved_concurrency
 from stackview.aws.session import AwsSession
-from stackview.models.functions import AccountConcurrency, Unavailable
+from stackview.models.functions import AccountConcurrency, PriorReservation, Unavailable, version_sort_key
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,15 @@ class FunctionState:
     account: str
     region: str
     reserved: int | None
-    #: (known, value, where recorded) of what an unthrottle restores; read only when throttled.
-    prior: tuple[bool, int | None, str] = (False, None, "")
+    #: What an unthrottle restores; read only when throttled.
+    prior: PriorReservation = PriorReservation()
     pool: AccountConcurrency | Unavailable | None = None
 
 
 def read_function_state(session: AwsSession, function: str, *, pool: bool = False) -> FunctionState:
     identity = session.identity()
     reserved = reserved_concurrency(session, function)
-    prior: tuple[bool, int | None, str] = (False, None, "")
+    prior = PriorReservation()
     if reserved == 0:
         prior = levers.recorded_prior(session, get_function(session, function).arn)
     return FunctionState(identity.account, session.region or "", reserved, prior,
@@ -47,5 +47,4 @@ def most_reservable(pool: AccountConcurrency | Unavailable | None, reserved: int
 
 def newest_other_version(versions: list[str], main: str) -> str:
     """The newest published version other than `main` ("" if none): the canary candidate."""
-    published = sorted((int(v) for v in versions if v.isdigit() and v != main), reverse=True)
-    return str(published[0]) if published else ""
+    return max((v for v in versions if v.isdigit() and v != main), key=version_sort_key, default="")

@@ -32,17 +32,19 @@ from stackview.aws.errors import describe, error_code
 from stackview.aws.functions import account_concurrency, reserved_concurrency, stack_function_names
 from stackview.aws.lever_context import (
     AliasConflict,
+    AuditContext,
     ConcurrencyRefused,
-    Context,
     LeverRefused,
     NoPriorState,
     failed,
 )
 from stackview.aws.session import AwsSession
+from stackview.models.arns import unqualified_function_arn
 from stackview.models.functions import (
     AccountConcurrency,
     ConcurrencyChange,
     LeverFailure,
+    PriorReservation,
     StackLeverResult,
     reservation_text,
 )
@@ -80,7 +82,7 @@ def _function(session: AwsSession, function: str) -> _Function:
     alias, so a qualifier given by the caller is dropped."""
     raw = session.client("lambda").get_function_configuration(FunctionName=function)
     name = raw["FunctionName"]
-    arn = ":".join(str(raw["FunctionArn"]).split(":")[:7])  # arn:aws:lambda:REGION:ACCOUNT:function:NAME
+    arn = unqualified_function_arn(str(raw["FunctionArn"])) or str(raw["FunctionArn"])
     return _Function(name, arn, reserved_concurrency(session, name))
 
 
@@ -172,8 +174,8 @@ def _when(text: str) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def recorded_prior(session: AwsSession, arn: str) -> tuple[bool, int | None, str]:
-    """(known, prior reservation, where it was found: "tag" or "audit log").
+def recorded_prior(session: AwsSession, arn: str) -> PriorReservation:
+    """What an unthrottle of `arn` would restore, and where that was found ("tag" or "audit log").
 
     The tag wins, unless this machine's audit log holds a newer throttle: that happens when a
     throttle could not overwrite an older, stale tag (no lambda:TagResource permission).
@@ -184,12 +186,12 @@ def recorded_prior(session: AwsSession, arn: str) -> tuple[bool, int | None, str
     if tag_known and log_known and not log_tagged:
         tagged_at, logged_at = _when((tags or {}).get(AT_TAG, "")), _when(log_time)
         if tagged_at and logged_at and logged_at > tagged_at:
-            return True, log_value, "audit log"
+            return PriorReservation(True, log_value, "audit log")
     if tag_known:
-        return True, tag_value, "tag"
+        return PriorReservation(True, tag_value, "tag")
     if log_known:
-        return True, log_value, "audit log"
-    return False, None, ""
+        return PriorReservation(True, log_value, "audit log")
+    return PriorReservation()
 
 
 def throttle(session: AwsSession, function: str, **details: Any) -> ConcurrencyChange:
@@ -197,7 +199,7 @@ def throttle(session: AwsSession, function: str, **details: Any) -> ConcurrencyC
 
     Already throttled: nothing changes and the recorded prior state is kept as it is.
     """
-    ctx = Context.of(session)
+    ctx = AuditContext.of(session)
     fn = _function(session, function)
     if fn.reserved == 0:
         known, prior, source = recorded_prior(session, fn.arn)
@@ -261,7 +263,7 @@ def unthrottle(session: AwsSession, function: str, **details: Any) -> Concurrenc
 
     Not throttled: nothing to do (changed=False). No recorded prior state: NoPriorState.
     """
-    ctx = Context.of(session)
+    ctx = AuditContext.of(session)
     fn = _function(session, function)
     if fn.reserved != 0:
         return ConcurrencyChange(
@@ -313,7 +315,7 @@ def set_reserved_concurrency(session: AwsSession, function: str, value: int | No
                            kind="invalid")
     if value == 0:
         return throttle(session, function, **details)
-    ctx = Context.of(session)
+    ctx = AuditContext.of(session)
     fn = _function(session, function)
     if fn.reserved == value:
         return ConcurrencyChange(fn.name, fn.arn, "set-reserved-concurrency", value, value,
@@ -355,7 +357,7 @@ def set_reserved_concurrency(session: AwsSession, function: str, value: int | No
 def _on_stack(session: AwsSession, stack: str, action: str,
               lever: Callable[..., ConcurrencyChange]) -> StackLeverResult:
     names = sorted({name for _, name in stack_function_names(session, stack, nested=True)})
-    Context.of(session)  # resolve the identity once, before the workers share the session
+    AuditContext.of(session)  # resolve the identity once, before the workers share the session
 
     def pull(name: str) -> ConcurrencyChange | LeverFailure:
         try:

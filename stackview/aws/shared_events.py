@@ -29,7 +29,9 @@ from botocore.exceptions import (
 
 from stackview.aws.errors import ACCESS_DENIED, AwsError, UserError, error_code
 from stackview.aws.session import AwsSession
-from stackview.models.invoke import SHARED, TestEvent, bare_function_name
+from stackview.models.arns import bare_function_name
+from stackview.models.functions import version_sort_key
+from stackview.models.invoke import SHARED, TestEvent
 
 REGISTRY = "lambda-testevent-schemas"
 SCHEMA_TYPE = "OpenApi3"
@@ -256,7 +258,7 @@ class SharedEvents:
 
         versions = self._guarded(versions_of)
         if len(versions) >= MAX_SCHEMA_VERSIONS:
-            oldest = min(versions, key=lambda v: (int(v) if str(v).isdigit() else 0, str(v)))
+            oldest = min(versions, key=lambda v: (version_sort_key(str(v)), str(v)))
             self._call("delete_schema_version", RegistryName=REGISTRY, SchemaName=name, SchemaVersion=oldest)
 
     @staticmethod

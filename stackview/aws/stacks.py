@@ -49,8 +49,6 @@ LIVE_STATUSES = (
     "IMPORT_ROLLBACK_COMPLETE",
 )
 
-EVENTS_PAGE_SIZE = 100  # DescribeStackEvents' own page size
-
 
 def _summary_fields(raw: dict[str, Any]) -> dict[str, Any]:
     return dict(

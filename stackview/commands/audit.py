@@ -15,6 +15,7 @@ import sys
 from collections import deque
 from typing import Any
 
+from stackview.commands.base import CliError
 from stackview.commands.safe_text import one_line
 
 
@@ -31,7 +32,6 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from stackview import audit, locations
-    from stackview.cli import CliError
 
     if args.limit is not None and args.limit < 1:
         raise CliError(f"--limit must be 1 or more, not {args.limit}")

@@ -60,10 +60,8 @@ def binding_catalog() -> list[BindingInfo]:
     from textual.dom import DOMNode
 
     importlib.import_module("stackview.app")
-    for package_name in UI_PACKAGES:
-        package = importlib.import_module(package_name)
-        for module in pkgutil.walk_packages(package.__path__, f"{package_name}."):
-            importlib.import_module(module.name)
+    for name in ui_modules(UI_PACKAGES):
+        importlib.import_module(name)
     found: dict[str, BindingInfo] = {}
     pending: list[type] = [DOMNode]
     while pending:
@@ -76,6 +74,16 @@ def binding_catalog() -> list[BindingInfo]:
                 owner = f"{cls.__module__}.{cls.__qualname__}"
                 found.setdefault(binding.id, BindingInfo(binding.id, binding.key, binding.description, owner))
     return sorted(found.values(), key=lambda info: info.id)
+
+
+def ui_modules(packages: tuple[str, ...]) -> list[str]:
+    """Every module of `packages`, subpackages included at any depth (a screen in
+    `screens/stack/tabs.py` carries bindings too). Imports the packages to walk them."""
+    names = []
+    for package_name in packages:
+        package = importlib.import_module(package_name)
+        names.extend(info.name for info in pkgutil.walk_packages(package.__path__, f"{package_name}."))
+    return names
 
 
 def aws_profile_names() -> list[str] | None:

@@ -11,6 +11,7 @@ import sys
 import threading
 from typing import Any
 
+from stackview.commands.base import CliError
 from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION
 
 
@@ -51,7 +52,6 @@ def announcement(endpoint: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from stackview.cli import CliError
     from stackview.demo.server.endpoint import serve
 
     if not 0 <= args.port <= 65535:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from stackview.commands.base import CliError
+
 
 def profile_in_effect(args: argparse.Namespace, default_profile: str | None) -> str | None:
     """The AWS profile the command will use (None in the demo world)."""
@@ -50,8 +52,6 @@ def _hides_read_only(key: str) -> bool:
 
 def refuse_if_read_only(args: argparse.Namespace, command: str) -> None:
     """Raise CliError (exit 1, one line) when `command` must not run in read-only mode."""
-    from stackview.cli import CliError
-
     reason = read_only_reason(args)
     if reason:
         raise CliError(f"read-only mode: `{command}` changes AWS, so it is refused ({reason})")

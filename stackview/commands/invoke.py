@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from stackview.commands.base import EXIT_FAILURE, CliError, connect
 from stackview.commands.safe_text import clean, one_line
 from stackview.events import generated, saved, validate
 from stackview.models.invoke import INVOCATION_TYPES, REQUEST_RESPONSE
@@ -89,7 +90,6 @@ def check_event(text: str, where: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from stackview.aws.invoke import InvokeRefused, check_payload
-    from stackview.cli import EXIT_FAILURE, CliError, connect
 
     if getattr(args, "read_only", False):
         raise CliError("read-only mode: `invoke` runs the function (a mutation), so it is refused "

@@ -18,7 +18,7 @@ import sys
 import time
 from typing import Any
 
-from stackview.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, connect
+from stackview.commands.base import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, connect
 
 DEFAULT_SINCE = "10m"
 EXIT_INTERRUPTED = 130

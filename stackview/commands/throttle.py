@@ -18,6 +18,7 @@ import argparse
 import sys
 from typing import Any
 
+from stackview.commands.base import EXIT_FAILURE, EXIT_OK, CliError, connect
 from stackview.commands.guard import refuse_if_read_only
 from stackview.commands.safe_text import clean
 
@@ -44,8 +45,6 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from stackview.cli import EXIT_FAILURE, CliError, connect
-
     if bool(args.function) == bool(args.stack):
         raise CliError(f"`{args.lever}` needs a FUNCTION or --stack S (one of them)")
     refuse_if_read_only(args, args.lever)
@@ -66,7 +65,6 @@ class Cancelled(Exception):
 
 def _fail(exc: BaseException, session: Any) -> int:
     from stackview.aws.errors import describe
-    from stackview.cli import EXIT_FAILURE
 
     print(f"stackview: {clean(describe(exc, profile=session.profile).one_line())}", file=sys.stderr)
     return EXIT_FAILURE
@@ -98,7 +96,6 @@ def _confirm(prompt: str, expected: str | None = None) -> None:
 def _on_function(session: Any, lever: str, function: str, ask: bool) -> int:
     from stackview.aws import levers
     from stackview.aws.functions import reserved_concurrency
-    from stackview.cli import EXIT_OK
     from stackview.models.functions import reservation_text
 
     try:
@@ -131,7 +128,6 @@ def _on_function(session: Any, lever: str, function: str, ask: bool) -> int:
 def _on_stack(session: Any, lever: str, stack: str, ask: bool) -> int:
     from stackview.aws import levers
     from stackview.aws.functions import stack_functions
-    from stackview.cli import EXIT_FAILURE, EXIT_OK
     from stackview.models.functions import reservation_text
 
     try:

@@ -15,16 +15,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from stackview.models.arns import partition_of
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def partition_of(region: str) -> str:
-    """The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 @dataclass

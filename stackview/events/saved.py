@@ -15,7 +15,8 @@ from pathlib import Path
 
 from stackview import locations
 from stackview.events import validate
-from stackview.models.invoke import SAVED, TestEvent, bare_function_name
+from stackview.models.arns import bare_function_name
+from stackview.models.invoke import SAVED, TestEvent
 
 #: Letters, digits, dot, hyphen, underscore; not starting with a dot. The Lambda console allows
 #: the same characters for test event names (25 at most there; shared events check that).

@@ -89,8 +89,6 @@ class HandoffMatcher:
     other source already delivered an identical event that has not been paired yet.
     """
 
-    SOURCES = ("poll", "live")
-
     def __init__(self) -> None:
         self._unpaired: dict[str, dict[int, Counter[ContentKey]]] = {"poll": {}, "live": {}}
         self._floor_bucket = -(2**62)

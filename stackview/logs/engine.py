@@ -330,7 +330,7 @@ class TailEngine:
                         poller.advance_cursor(covered)
             self.changed.notify_all()
 
-    def on_live_ended(self, reason: str, *, give_up: bool, note: str = "") -> None:
+    def on_live_ended(self, *, give_up: bool, note: str = "") -> None:
         """The session is over: every group polls again from `cursor - overlap` at once."""
         with self.lock:
             self.live_active = False

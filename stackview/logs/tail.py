@@ -293,10 +293,10 @@ class Tail:
             arns = log_group_arns(self.session, engine.live_groups())
             client = self._live_client or live_tail_client(self.session)
         except Exception as exc:  # noqa: BLE001 - no Live Tail then; polling goes on
-            engine.on_live_ended("unsupported", give_up=True, note=describe(exc).one_line())
+            engine.on_live_ended(give_up=True, note=describe(exc).one_line())
             return
         if not arns:
-            engine.on_live_ended("unsupported", give_up=True, note="no log group to live-tail yet")
+            engine.on_live_ended(give_up=True, note="no log group to live-tail yet")
             return
         failures = 0
         while not self._stop.is_set() and engine.live_possible:
@@ -310,20 +310,20 @@ class Tail:
             self._live_session = None
             reason = self._live_close_reason if end.reason == STOPPED else end.reason
             if reason == "stop" or self._stop.is_set():
-                engine.on_live_ended(reason, give_up=False)
+                engine.on_live_ended(give_up=False)
                 return
             if reason in ("filter", TIMEOUT, DEADLINE):
-                engine.on_live_ended(reason, give_up=False)
+                engine.on_live_ended(give_up=False)
                 failures = 0
                 continue
             if reason == "sampled":
                 note = "Live Tail was sampling; polling instead so that nothing is missed"
-                engine.on_live_ended(reason, give_up=True, note=note)
+                engine.on_live_ended(give_up=True, note=note)
                 return
             if reason == FAILED:
                 failures += 1
                 note = f"Live Tail interrupted ({end.error.one_line() if end.error else 'network'}); polling"
-                engine.on_live_ended(reason, give_up=False, note=note)
+                engine.on_live_ended(give_up=False, note=note)
                 if self._stop.wait(min(60.0, 5.0 * 2 ** (failures - 1))):
                     return
                 continue
@@ -332,7 +332,7 @@ class Tail:
                 if reason == ENDED
                 else f"Live Tail unavailable ({end.error.one_line() if end.error else reason}); polling"
             )
-            engine.on_live_ended(reason, give_up=True, note=note)
+            engine.on_live_ended(give_up=True, note=note)
             return
 
     def _on_live_update(self, session: LiveTailSession, update: LiveUpdate) -> None:

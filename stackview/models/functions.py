@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 #: How a reservation reads on screen and in the CLI.
 NO_RESERVATION_TEXT = "none"
@@ -87,6 +88,14 @@ class FunctionConfiguration:
 
     def tag(self, key: str) -> str | None:
         return dict(self.tags).get(key)
+
+
+def version_sort_key(version: str) -> tuple[int, int]:
+    """Orders Lambda versions oldest to newest: published versions by number (2 before 10), then
+    $LATEST, the unpublished code, newer than any published version (anything else not a number
+    sorts with it). So `max(..., key=version_sort_key)` is the newest and `reverse=True` puts
+    $LATEST on top, then the newest published version."""
+    return (0, int(version)) if version.isdigit() else (1, 0)
 
 
 @dataclass(frozen=True)
@@ -173,6 +182,17 @@ class FunctionSummary:
 
 
 # -- What the levers did -------------------------------------------------------------------
+
+
+class PriorReservation(NamedTuple):
+    """What an unthrottle would restore: `known` says whether a prior state is recorded at all,
+    `value` is the reservation (None: no reservation), `source` where it was found ("tag" or
+    "audit log"). A tuple, so `known, value, source = prior` works; `PriorReservation()` is
+    "nothing recorded"."""
+
+    known: bool = False
+    value: int | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)

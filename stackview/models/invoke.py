@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+# Re-exported for stackview/screens/invoke.py until it imports it from stackview.models.arns.
+
 REQUEST_RESPONSE = "RequestResponse"
 EVENT = "Event"
 DRY_RUN = "DryRun"
@@ -20,19 +22,6 @@ INVOCATION_TYPES = (REQUEST_RESPONSE, EVENT, DRY_RUN)
 #: Where a test event came from (the picker groups by this).
 SAVED, PROJECT, SHARED, GENERATED = "saved", "project", "shared", "generated"
 EVENT_SOURCES = (SAVED, PROJECT, SHARED, GENERATED)
-
-
-def bare_function_name(function: str) -> str:
-    """The function name in a name, `name:qualifier`, or a full or partial ARN.
-
-    Saved events, throttle hints and audit targets are about the function, not one of its
-    versions or aliases. Not a validation: the result may still be an invalid name.
-    """
-    parts = function.split(":")
-    if "function" in parts:
-        at = parts.index("function")
-        return parts[at + 1] if at + 1 < len(parts) else ""
-    return parts[0]
 
 
 @dataclass(frozen=True)

@@ -64,10 +64,6 @@ class MetricSeries:
         """The values for a sparkline: periods without data drawn at zero."""
         return [0.0 if value is None else value for value in self.values]
 
-    @property
-    def is_count(self) -> bool:
-        return self.stat in ZERO_FILLED_STATS
-
 
 @dataclass(frozen=True)
 class FunctionMetrics:

@@ -300,37 +300,6 @@ async def test_leaving_stops_the_tail(make_scratch_app, world) -> None:
         assert app.screen is not screen and tail._stop.is_set()
 
 
-def test_save_falls_back_to_the_next_folder(tmp_path) -> None:
-    from stackview.logs.parse import LogParser
-    from stackview.models import LogEvent
-    from stackview.screens.logs_save import SaveError, save_events
-
-    blocked = tmp_path / "a-file"
-    blocked.write_text("not a folder")
-    events = [LogEvent(1_795_000_000_000, 0, "/aws/lambda/fn", "s", "1", "line \x1b[31m\n")]
-    path = save_events(events, "fn / prod", LogParser(), folders=[blocked, tmp_path / "data"])
-    assert path.parent == tmp_path / "data" and path.name.startswith("stackview-logs-fn-prod-")
-    assert path.read_text().rstrip("\n").endswith("line \\x1b[31m")
-    with pytest.raises(SaveError, match="a-file"):
-        save_events(events, "fn", LogParser(), folders=[blocked])
-
-
-def test_request_lines_follow_the_stream_between_start_and_end() -> None:
-    from stackview.models import LogEvent
-    from stackview.screens.logs.request import merge, pretty_message, request_lines
-
-    def event(n, stream, message):
-        return LogEvent(n, n, "/g", stream, str(n), message)
-
-    events = [event(1, "a", "START RequestId: r1 Version: 1\n"), event(2, "b", "START RequestId: r2 Version: 1\n"),
-              event(3, "a", "bare print\n"), event(4, "b", "other print\n"), event(5, "a", "END RequestId: r1\n"),
-              event(6, "a", "after the end\n"), event(7, "c", '{"requestId": "r1", "level": "INFO"}')]
-    assert [e.timestamp for e in request_lines(events, "r1")] == [1, 3, 5, 7]
-    assert [e.timestamp for e in merge(events[:2], events[1:3])] == [1, 2, 3]
-    assert pretty_message('{"a": {"b": 1}}') == '{\n  "a": {\n    "b": 1\n  }\n}'
-    assert pretty_message("{not json}\n") == "{not json}"
-
-
 async def test_one_function_shows_only_its_own_group_while_another_group_is_busy(
         make_scratch_app, world, scratch_endpoint) -> None:
     """Reported in the demo: the logs of one function showed another function's lines. moto 5.2

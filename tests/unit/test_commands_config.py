@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 import pytest
@@ -167,6 +168,21 @@ def test_binding_catalog_reads_the_ui_classes():
     assert catalog["stacks.filter"].owner == "stackview.screens.stacks.StacksScreen"
     assert {f"stack.tab.{tab}" for tab in ("resources", "outputs")} <= set(catalog)
     assert list(catalog) == sorted(catalog)
+
+
+def test_binding_catalog_walks_subpackages_at_any_depth(tmp_path, monkeypatch):
+    """Screens grouped in subpackages (screens/stack/...) keep their bindings in the catalog."""
+    root = tmp_path / "fake_ui"
+    (root / "area" / "deeper").mkdir(parents=True)
+    for package in (root, root / "area", root / "area" / "deeper"):
+        (package / "__init__.py").write_text("")
+    (root / "top.py").write_text("")
+    (root / "area" / "deeper" / "leaf.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [m for m in sys.modules if m == "fake_ui" or m.startswith("fake_ui.")]:
+        monkeypatch.delitem(sys.modules, name)
+    assert sorted(config_command.ui_modules(("fake_ui",))) == [
+        "fake_ui.area", "fake_ui.area.deeper", "fake_ui.area.deeper.leaf", "fake_ui.top"]
 
 
 def test_aws_profiles_come_from_the_aws_config_files(home):

@@ -24,7 +24,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def no_connection(*args, **kwargs):
         raise AssertionError("connect() must not be called: nothing may be sent")
 
-    monkeypatch.setattr(cli, "connect", no_connection)
+    monkeypatch.setattr(command, "connect", no_connection)
 
 
 def test_read_only_refuses_before_reading_anything(capsys) -> None:

@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 import pytest
 
 from stackview.events import generated
-from stackview.events.ids import EventContext, partition_of
+from stackview.events.ids import EventContext
+from stackview.models.arns import partition_of
 
 NOW = datetime(2026, 3, 4, 5, 6, 7, 891000, tzinfo=timezone.utc)
 ACCOUNT, REGION = "111122223333", "eu-west-1"

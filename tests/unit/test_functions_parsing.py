@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from stackview.aws import functions
 from stackview.aws.session import AwsSession
 from stackview.models import Target
-from stackview.models.functions import Unavailable, reservation_text
+from stackview.models.functions import Unavailable, reservation_text, version_sort_key
 
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:orders"
 
@@ -169,3 +169,10 @@ def test_account_settings_missing_becomes_unavailable(stubbed) -> None:
 ])
 def test_lambda_timestamps(text, expected) -> None:
     assert functions.parse_time(text) == expected
+
+
+def test_version_sort_key_orders_oldest_to_newest_with_latest_newest() -> None:
+    versions = ["10", "$LATEST", "2", "1"]
+    assert sorted(versions, key=version_sort_key) == ["1", "2", "10", "$LATEST"]
+    assert sorted(versions, key=version_sort_key, reverse=True) == ["$LATEST", "10", "2", "1"]
+    assert max(["9", "10"], key=version_sort_key) == "10"

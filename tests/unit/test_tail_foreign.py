@@ -69,7 +69,7 @@ def test_a_snapshot_of_another_group_is_not_delivered() -> None:
                               clock=clock.time)
     end = session.run(lambda: engine.on_live_started(["/a"]), engine.on_live_update)
     assert end.reason == livetail.ENDED
-    engine.on_live_ended(end.reason, give_up=True, note="not live")
+    engine.on_live_ended(give_up=True, note="not live")
     delivered.extend(drive(engine, clock, clock.time() + 10))
     assert [e.message for e in delivered] == ["mine"]
     assert engine.foreign == 5

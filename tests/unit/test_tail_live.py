@@ -144,7 +144,7 @@ def test_hand_over_between_polling_and_live_tail_delivers_each_event_once() -> N
     end = session.run(lambda: engine.on_live_started(groups), on_update)
     assert end.reason == livetail.TIMEOUT
     assert all(p.paused for p in engine.pollers.values())  # polling rested during the session
-    engine.on_live_ended(end.reason, give_up=False)
+    engine.on_live_ended(give_up=False)
     # Between sessions: events only polling can see, then everything settles.
     gap = put_both(cw, clock, groups[0], ["gap 1", "gap 2"])
     delivered.extend(drive(engine, clock, clock.time() + 60))
@@ -172,7 +172,7 @@ def test_a_snapshot_that_ends_is_not_live_tail_and_polling_goes_on() -> None:
     session = LiveTailSession(FakeLiveClient(FakeLiveStream([START, snapshot])), {"/g": cw.arn("/g")}, clock=clock.time)
     end = session.run(lambda: engine.on_live_started(["/g"]), engine.on_live_update)
     assert end.reason == livetail.ENDED
-    engine.on_live_ended(end.reason, give_up=True, note="not live")
+    engine.on_live_ended(give_up=True, note="not live")
     assert engine.live_replayed == 50  # every event of the snapshot was recognised as old
     new = cw.put("/g", "s", clock.wall_ms(), "after", lag_ms=100)
     delivered.extend(drive(engine, clock, clock.time() + 40))
@@ -199,6 +199,6 @@ def test_sampled_updates_do_not_advance_the_cursor_so_polling_recovers_the_rest(
     engine.on_live_update(LiveUpdate(streamed, sampled=True))
     assert engine.live_sampled and engine.pollers["/g"].cursor_ms == cursor
     delivered.extend(engine.release())
-    engine.on_live_ended("sampled", give_up=True)
+    engine.on_live_ended(give_up=True)
     delivered.extend(drive(engine, clock, clock.time() + 40))
     assert content(delivered) == Counter(("/g", "stream-a", r["timestamp"], r["message"]) for r in results)

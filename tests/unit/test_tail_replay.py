@@ -47,7 +47,7 @@ def test_snapshot_of_events_ingested_just_before_the_session_is_not_delivered_tw
                               clock=clock.time)
     end = session.run(lambda: engine.on_live_started(["/g"]), engine.on_live_update)
     assert end.reason == livetail.ENDED
-    engine.on_live_ended(end.reason, give_up=True, note="not live")
+    engine.on_live_ended(give_up=True, note="not live")
     delivered.extend(drive(engine, clock, clock.time() + 40))
     counts = Counter(e.message for e in delivered)
     assert counts == Counter({f"m{n}": 1 for n in range(20)})
@@ -68,6 +68,6 @@ def test_a_late_event_ingested_during_the_session_is_still_streamed() -> None:
     session_updates = LiveTailSession(FakeLiveClient(FakeLiveStream([START, update])), {"/g": cw.arn("/g")},
                                       clock=clock.time)
     session_updates.run(lambda: None, engine.on_live_update)
-    engine.on_live_ended("ended", give_up=True)
+    engine.on_live_ended(give_up=True)
     delivered = drive(engine, clock, clock.time() + 10)
     assert [e.message for e in delivered] == ["late"]

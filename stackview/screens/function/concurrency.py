@@ -13,6 +13,7 @@ from stackview.aws.functions import account_concurrency, get_function, provision
 from stackview.aws.levers import recorded_prior
 from stackview.models.functions import (
     AccountConcurrency,
+    PriorReservation,
     ProvisionedConcurrency,
     Unavailable,
     reservation_text,
@@ -29,20 +30,20 @@ from stackview.widgets.tabbed import TAB_PANEL, TableTab
 class ConcurrencyView:
     """What the Concurrency tab shows, read in one worker.
 
-    `prior` is (known, value, where) of the state an unthrottle would restore, read only when
+    `prior` is the state an unthrottle would restore, read only when
     the function is throttled."""
 
     function_arn: str
     reserved: int | None
     provisioned: list[ProvisionedConcurrency] | Unavailable
     account: AccountConcurrency | Unavailable
-    prior: tuple[bool, int | None, str] = (False, None, "")
+    prior: PriorReservation = PriorReservation()
 
 
 def read_concurrency(session, function: str) -> ConcurrencyView:
     config = get_function(session, function)
     reserved = reserved_concurrency(session, function)
-    prior = recorded_prior(session, config.arn) if reserved == 0 else (False, None, "")
+    prior = recorded_prior(session, config.arn) if reserved == 0 else PriorReservation()
     return ConcurrencyView(config.arn, reserved, provisioned_concurrency(session, function),
                            account_concurrency(session), prior)
 

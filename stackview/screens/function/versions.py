@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 
 from stackview.aws.functions import list_versions
-from stackview.models.functions import FunctionVersion
+from stackview.models.functions import FunctionVersion, version_sort_key
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.format import relative_time, short_time
 from stackview.widgets.literal import literal_text
@@ -31,7 +31,7 @@ class VersionsPanel(TableTab, DataPanel):
         muted = style_for(self.app, "sv-muted")
         now = self.host.clock()
         # $LATEST, then newest first: the version someone just deployed is what one looks for.
-        ordered = sorted(versions, key=lambda v: int(v.version) if v.version.isdigit() else 1 << 62, reverse=True)
+        ordered = sorted(versions, key=lambda v: version_sort_key(v.version), reverse=True)
         self.query_one(RecordTable).set_records(
             Record(
                 key=v.version,

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Label, Select, Static
 from stackview.aws.errors import UserError
 from stackview.aws.functions import list_aliases, list_versions
 from stackview.aws.invoke import InvokeRefused, check_payload, invoke
+from stackview.models.arns import bare_function_name
 from stackview.models.functions import Alias, FunctionVersion
 from stackview.models.invoke import (
     DRY_RUN,
@@ -30,7 +31,6 @@ from stackview.models.invoke import (
     InvokeRequest,
     InvokeResult,
     TestEvent,
-    bare_function_name,
 )
 from stackview.screens.invoke.actions import EventActions
 from stackview.screens.invoke.history import HistoryChoice, HistoryScreen, session_state

@@ -1,9 +1,8 @@
 """Enter on a log line: everything one request printed, across streams, JSON pretty-printed.
 
 Where the lines come from:
-- the log view's buffer, at once. A line belongs to the request when it carries the request id,
-  or when it was printed in the same stream between that request's START and its END/REPORT (a
-  bare `print()` carries no id, but an execution environment runs one request at a time);
+- the log view's buffer, at once (`stackview.logs.request.request_lines`: lines carrying the
+  request id, and lines of the same stream between its START and its END/REPORT);
 - CloudWatch, in a worker: a one-shot FilterLogEvents for `"<request id>"` over the same groups,
   from 15 minutes before the first line known (Lambda's longest timeout) to now. That finds lines
   the buffer does not hold (older than the window, dropped, or hidden by the active filter) and
@@ -13,8 +12,7 @@ Both are merged in time order, each line once.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -25,6 +23,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from stackview.logs.parse import LogParser
+from stackview.logs.request import merge, pretty_message
 from stackview.models import LogEvent
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import AppScreen
@@ -33,62 +32,6 @@ from stackview.widgets.styles import style_for
 
 LOOK_BACK_MS = 15 * 60 * 1000  # Lambda's maximum timeout: a request cannot have started earlier
 MAX_LINES = 5_000
-
-
-def _opens(message: str) -> bool:
-    return message.startswith("START RequestId: ") or '"platform.start"' in message[:80]
-
-
-def _closes(message: str) -> bool:
-    return message.startswith(("END RequestId: ", "REPORT RequestId: ")) or (
-        message.startswith("{") and ('"platform.report"' in message[:80] or '"platform.runtimeDone"' in message[:80])
-    )
-
-
-def request_lines(events: Iterable[LogEvent], request_id: str) -> list[LogEvent]:
-    """The events of `request_id` among `events` (in their order): lines naming the id, and
-    lines of the same stream between its START and its END/REPORT."""
-    open_in: dict[tuple[str, str], str] = {}  # (group, stream) -> request id running there
-    out: list[LogEvent] = []
-    for event in events:
-        message = event.message
-        where = (event.log_group, event.log_stream)
-        if request_id in message:
-            out.append(event)
-            if _opens(message):
-                open_in[where] = request_id
-            elif _closes(message):
-                open_in.pop(where, None)
-        elif open_in.get(where) == request_id:
-            if _opens(message):  # another request started: ours ended without its END line
-                open_in.pop(where, None)
-            else:
-                out.append(event)
-    return out
-
-
-def merge(first: Sequence[LogEvent], second: Sequence[LogEvent]) -> list[LogEvent]:
-    """Both lists in time order, each event once (Live Tail ids differ from FilterLogEvents
-    ids, so identity is the group, stream, timestamp and message)."""
-    seen: set[tuple[str, str, int, str]] = set()
-    out: list[LogEvent] = []
-    for event in sorted([*first, *second], key=lambda e: (e.timestamp, e.ingestion_time)):
-        key = (event.log_group, event.log_stream, event.timestamp, event.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(event)
-    return out
-
-
-def pretty_message(message: str) -> str:
-    """A JSON object message indented; anything else as it is (without the trailing newline)."""
-    stripped = message.strip()
-    if stripped.startswith("{") and stripped.endswith("}"):
-        try:
-            return json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
-        except ValueError:
-            pass
-    return message.rstrip("\n")
 
 
 class RequestScreen(AppScreen):

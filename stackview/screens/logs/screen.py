@@ -337,7 +337,7 @@ class LogsScreen(AppScreen):
         if not events:
             self.notify("Nothing to save", timeout=2)
             return
-        from stackview.screens.logs_save import SaveError, save_events
+        from stackview.logs.save import SaveError, save_events
 
         scope, parser, width = self.scope, self.formatter.parser, self.formatter.function_width
 
@@ -389,7 +389,8 @@ class LogsScreen(AppScreen):
 
     # -- drill-down ------------------------------------------------------------------------------
     def on_log_view_chosen(self, event: LogView.Chosen) -> None:
-        from stackview.screens.logs.request import RequestScreen, request_lines
+        from stackview.logs.request import request_lines
+        from stackview.screens.logs.request import RequestScreen
 
         request_id = self.formatter.record(event.event).request_id
         if not request_id:

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 
 from stackview.aws.stacks import stack_resources
 from stackview.models import StackResource
-from stackview.models.arns import stack_name
+from stackview.models.arns import stack_name_of
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.literal import literal_text
 from stackview.widgets.record_table import Record, RecordTable
@@ -55,6 +55,6 @@ class ResourcesPanel(TableTab, DataPanel):
     def on_record_table_chosen(self, event: RecordTable.Chosen) -> None:
         resource: StackResource = event.record.value
         if resource.is_nested_stack and resource.physical_id:
-            self.host.open("stack", stack_name(resource.physical_id), ref=resource.physical_id)
+            self.host.open("stack", stack_name_of(resource.physical_id), ref=resource.physical_id)
         elif resource.is_function and resource.physical_id:
             self.host.open("function", resource.physical_id)

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from stackview.aws.stacks import describe_stack
 from stackview.models import Stack
-from stackview.models.arns import stack_name
+from stackview.models.arns import stack_name_of
 from stackview.screens.stack.outputs import OutputsPanel, ParametersPanel
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.format import relative_time
@@ -48,7 +48,7 @@ class StackSummaryPanel(DataPanel):
         text.append(relative_time(stack.updated, now))
         if stack.parent_id:
             text.append("   nested in ", style="dim")
-            text.append_text(literal_text(stack_name(stack.parent_id)))
+            text.append_text(literal_text(stack_name_of(stack.parent_id)))
         if stack.description:
             text.append("\n")
             text.append_text(literal_text(stack.description, style_for(self.app, "sv-muted")))

@@ -19,9 +19,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stackview.logs.fp_errors import FilterPatternError, Limits
-from stackview.logs.fp_regex import read_regex
-from stackview.logs.fp_values import FIELD_NUMBER, Value, read_quoted, to_number
+from stackview.logs.filter_pattern.errors import FilterPatternError, Limits
+from stackview.logs.filter_pattern.regex import read_regex
+from stackview.logs.filter_pattern.values import FIELD_NUMBER, Value, read_quoted, to_number
 
 # A field: a quoted group, a bracketed group, or a run of non-blank characters. Unclosed groups
 # fall through to the third branch, which makes their opening character ordinary.

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from stackview.logs.fp_values import Value
+from stackview.logs.filter_pattern.values import Value
 
 Doc = dict[str, Any]
 Predicate = Callable[[Any], bool]

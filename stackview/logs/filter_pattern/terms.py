@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from stackview.logs.fp_errors import FilterPatternError, Limits
-from stackview.logs.fp_regex import read_regex
-from stackview.logs.fp_values import read_quoted
+from stackview.logs.filter_pattern.errors import FilterPatternError, Limits
+from stackview.logs.filter_pattern.regex import read_regex
+from stackview.logs.filter_pattern.values import read_quoted
 
 _WORD = re.compile(r"[A-Za-z0-9_]+\Z")
 

@@ -20,7 +20,7 @@ import re
 import string
 import warnings
 
-from stackview.logs.fp_errors import FilterPatternError, Limits
+from stackview.logs.filter_pattern.errors import FilterPatternError, Limits
 
 _SYMBOLS = frozenset("_#=@/;,-:")
 _OPERATORS = frozenset("^$?[]{}|\\*+.")

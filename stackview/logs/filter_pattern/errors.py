@@ -1,6 +1,6 @@
 """The error type of the filter-pattern engine and the per-pattern limits it enforces.
 
-Kept apart from the parsers so that every `fp_*` module can raise the same exception (the public
+Kept apart from the parsers so that every module of this package can raise the same exception (the public
 `stackview.logs.filter_pattern.FilterPatternError` is this class) without import cycles.
 """
 

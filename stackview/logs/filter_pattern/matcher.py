@@ -1,20 +1,5 @@
-"""CloudWatch Logs filter patterns, evaluated locally exactly as AWS evaluates them.
-
-stackview sends the user's pattern to CloudWatch *and* runs it here: to re-filter the buffered
-events when the pattern changes (no new query), to highlight what matched, and because emulators
-(moto) ignore most of the syntax. So this matcher follows AWS's recorded behaviour, quirks
-included; the rules are in `shared/guides/filter-patterns.md`.
-
-    matcher = compile_pattern('{ $.level = "ERROR" && $.latency_ms > 500 }')
-    matcher.matches(message)          # one event
-    list(matcher.filter(messages))    # indexes of the matching events (fast path)
-    matcher.spans(message)            # [start, end) ranges to highlight (term patterns)
-
-The kind is chosen by the first character, as AWS does: `{` JSON, `[` space-delimited, anything
-else a term pattern (a lone `%regex%` included); an empty pattern matches everything. Invalid
-patterns raise `FilterPatternError` with the offending token's offset.
-
-Implementation: `fp_terms`, `fp_json` + `fp_json_eval`, `fp_delimited`, `fp_regex`, `fp_values`.
+"""The compiled form of a filter pattern (`Matcher`) and `compile_pattern`, which picks the parser
+by the pattern's first character, as AWS does. The package docstring has the whole story.
 """
 
 from __future__ import annotations
@@ -22,12 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
-from stackview.logs.fp_delimited import build_delimited
-from stackview.logs.fp_errors import MAX_PATTERN_LENGTH, FilterPatternError, Limits
-from stackview.logs.fp_json import build_json
-from stackview.logs.fp_terms import build_terms
-
-__all__ = ["FilterPatternError", "Matcher", "compile_pattern"]
+from stackview.logs.filter_pattern.delimited import build_delimited
+from stackview.logs.filter_pattern.errors import MAX_PATTERN_LENGTH, FilterPatternError, Limits
+from stackview.logs.filter_pattern.json_parse import build_json
+from stackview.logs.filter_pattern.terms import build_terms
 
 Match = Callable[[str], bool]
 Spans = Callable[[str], "list[tuple[int, int]]"]

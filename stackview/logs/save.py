@@ -1,9 +1,10 @@
-"""Ctrl+S in the log view: write the lines shown (filter applied) to a file.
+"""Saving log lines to a file (Ctrl+S in the log view writes the lines shown, filter applied).
 
 The format is `stackview logs`' text output (UTC times, function, message; control characters
 as visible `\\xNN`), so a saved file and a piped tail read the same. The file goes to the current
 directory, where the user ran stackview and will look for it; if that is not writable, to
-stackview's data directory. Runs in a thread worker: 100,000 lines take a moment.
+stackview's data directory. No UI here: the log screen calls it from a thread worker (100,000
+lines take a moment).
 """
 
 from __future__ import annotations

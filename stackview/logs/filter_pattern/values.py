@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stackview.logs.fp_errors import FilterPatternError
+from stackview.logs.filter_pattern.errors import FilterPatternError
 
 # A number as AWS reads one in a pattern: optional minus, digits, optional fraction and exponent.
 PATTERN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\Z")

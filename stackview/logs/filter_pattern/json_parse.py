@@ -1,4 +1,4 @@
-"""JSON patterns `{ ... }`: lexer and parser; evaluation lives in `fp_json_eval`.
+"""JSON patterns `{ ... }`: lexer and parser; evaluation lives in `json_eval`.
 
 Grammar (`&&` binds tighter than `||`):
     expr      := and_expr ("||" and_expr)*
@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from stackview.logs import fp_json_eval as ev
-from stackview.logs.fp_errors import MAX_WILDCARDS_PER_SELECTOR, FilterPatternError, Limits
-from stackview.logs.fp_regex import read_regex
-from stackview.logs.fp_values import Value, read_quoted
+from stackview.logs.filter_pattern import json_eval as ev
+from stackview.logs.filter_pattern.errors import MAX_WILDCARDS_PER_SELECTOR, FilterPatternError, Limits
+from stackview.logs.filter_pattern.regex import read_regex
+from stackview.logs.filter_pattern.values import Value, read_quoted
 
 _WORD_STOP = frozenset('()&|=!<>"%{}[]')
 _NAME_STOP = frozenset(".[]()=!<>&|\"'%*{}")
