@@ -17,12 +17,14 @@ from stackview.widgets.format import relative_time
 from stackview.widgets.literal import literal_text
 from stackview.widgets.record_table import Record, RecordTable
 from stackview.widgets.styles import status_style, style_for
+from stackview.widgets.tabbed import TableTab
 
 
-class StacksPanel(DataPanel):
+class StacksPanel(TableTab, DataPanel):
     """The table of stacks. Refreshes itself: often while a stack is changing, rarely otherwise."""
 
     BORDER_TITLE = "Stacks"
+    tab_title = "Stacks"
 
     def compose_content(self) -> ComposeResult:
         yield RecordTable(("Stack", "Status", "Updated", "Description"), id="stacks-table")
@@ -60,7 +62,7 @@ class StacksPanel(DataPanel):
         note = self.query_one("#stacks-empty", Static)
         note.update(f"No stacks in {self.host.session.region}." if not stacks else "")
         note.display = not stacks
-        self.screen.refresh_title()
+        self.refresh_title()
 
 
 class StacksScreen(AppScreen):
@@ -89,21 +91,12 @@ class StacksScreen(AppScreen):
     def table(self) -> RecordTable:
         return self.query_one(RecordTable)
 
-    def refresh_title(self) -> None:
-        panel = self.query_one(StacksPanel)
-        table = self.table
-        title = f"Stacks ({len(table.shown)}"
-        title += f" of {len(table.records)})" if table.filter_text else ")"
-        if table.filter_text:
-            title += f"  /{table.filter_text}"
-        panel.border_title = literal_text(title)
-
     def action_filter(self) -> None:
         self.query_one(FilterInput).open()
 
     def on_filter_input_changed(self, event: FilterInput.Changed) -> None:
         self.table.set_filter(event.text)
-        self.refresh_title()
+        self.query_one(StacksPanel).refresh_title()
         if event.final:
             self.table.focus()
 

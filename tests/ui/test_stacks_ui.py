@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
+from stackview.demo.seed import catalog
 from stackview.screens.stack.events import EventsPanel
 from stackview.screens.stack.outputs import OutputsPanel, ParametersPanel
 from stackview.screens.stack.resources import ResourcesPanel
@@ -27,10 +28,13 @@ async def test_stacks_list_shows_the_demo_world(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_stacks(pilot)
-        names = [name.strip(" └") for name in column(table, 0)]
-        assert len(names) >= 3
-        statuses = column(table, 1)
-        assert any("ROLLBACK" in s or "FAILED" in s for s in statuses)
+        rows = dict(zip(column(table, 0), column(table, 1)))
+        top = {name for name in rows if not name.startswith(" ")}
+        nested = [name.strip(" └") for name in rows if name.startswith(" ")]
+        assert top == {spec.name for spec in catalog.STACKS}
+        assert len(nested) == 1 and nested[0].startswith(f"{catalog.REPORTS_STACK}-{catalog.REPORTS_NESTED_LOGICAL_ID}-")
+        assert rows[catalog.FAILED_STACK] == catalog.FAILED_STACK_STATUS
+        assert {rows[name] for name in top - {catalog.FAILED_STACK}} == {"UPDATE_COMPLETE"}
         assert app.identity is not None and app.identity.account == "123456789012"
 
 

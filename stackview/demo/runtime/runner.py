@@ -225,7 +225,7 @@ class Runner:
             started += 1
         return started
 
-    def release(self, account: str, region: str, function_name: str, version: str) -> None:
+    def release(self, region: str, function_name: str, version: str) -> None:
         """Provisioned environments of that version become ordinary ones (and may retire)."""
         with self._lock:
             for env in [e for pool in self._idle.values() for e in pool] + list(self._busy):

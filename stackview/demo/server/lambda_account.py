@@ -113,7 +113,7 @@ class ProvisionedConcurrency:
             with self._lock:
                 removed = self._configs.pop(key, None)
             if removed is not None:
-                self.runner.release(request.account, request.region, name, removed.version)
+                self.runner.release(request.region, name, removed.version)
             return 204, headers, b""
         if request.method != "PUT":
             raise ApiError(405, "InvalidParameterValueException", f"Unsupported method {request.method}")
@@ -128,7 +128,7 @@ class ProvisionedConcurrency:
             previous = self._configs.get(key)
             self._configs[key] = config
         if previous is not None:
-            self.runner.release(request.account, request.region, name, previous.version)
+            self.runner.release(request.region, name, previous.version)
         target = resolve(request.account, request.region, name, version, random.Random())
         allocate = threading.Timer(ALLOCATION_SECONDS, self._allocate, args=(config, target))
         allocate.daemon = True

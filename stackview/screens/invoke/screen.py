@@ -30,7 +30,6 @@ from stackview.models.invoke import (
     REQUEST_RESPONSE,
     InvokeRequest,
     InvokeResult,
-    TestEvent,
 )
 from stackview.screens.invoke.actions import EventActions
 from stackview.screens.invoke.history import HistoryChoice, HistoryScreen, session_state
