@@ -38,7 +38,8 @@ def connect(args: argparse.Namespace, *, status=None) -> Iterator[Connection]:
     from stackview.models import Target
 
     say = status or (lambda message: None)
-    switches = [f"--demo-{name.replace('_', '-')}" for name in ("latency", "throttle_rate", "fault_rate")
+    switches = [f"--demo-{name.replace('_', '-')}"
+                for name in ("latency", "throttle_rate", "fault_rate", "insights_rate")
                 if getattr(args, f"demo_{name}", None) is not None]
     if switches and not getattr(args, "demo", False):
         raise CliError(f"{', '.join(switches)}: only with --demo")
@@ -51,7 +52,8 @@ def connect(args: argparse.Namespace, *, status=None) -> Iterator[Connection]:
         try:
             server = DemoServer(latency=getattr(args, "demo_latency", None),
                                 throttle_rate=getattr(args, "demo_throttle_rate", None),
-                                fault_rate=getattr(args, "demo_fault_rate", None))
+                                fault_rate=getattr(args, "demo_fault_rate", None),
+                                insights_rate=getattr(args, "demo_insights_rate", None))
             endpoint = server.start()
         except Exception as exc:  # noqa: BLE001 - reported on one line
             raise CliError(f"the demo world did not start: {exc}") from None

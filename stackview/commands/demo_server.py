@@ -14,7 +14,14 @@ import threading
 from typing import Any, Callable
 
 from stackview.commands.base import CliError
-from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION, Realism, parse_latency, parse_rate
+from stackview.demo.process import (
+    DEMO_CREDENTIALS,
+    DEMO_REGION,
+    Realism,
+    parse_events_rate,
+    parse_latency,
+    parse_rate,
+)
 
 
 def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -58,6 +65,10 @@ def add_realism_options(parser: Any, prefix: str = "", default: Any = None) -> N
     parser.add_argument(f"--{prefix}fault-rate", type=checked(parse_rate, "rate"),
                         default=default, metavar="P",
                         help="share of calls answered HTTP 500 or 503: 0.05 or 5%%")
+    parser.add_argument(f"--{prefix}insights-rate", type=checked(parse_events_rate, "rate"),
+                        default=default, metavar="N",
+                        help="events per second a Logs Insights query scans, so that queries "
+                             "take time (Running, partial statistics, StopQuery); default: no limit")
 
 
 def realism_of(args: argparse.Namespace) -> Realism:
@@ -68,7 +79,8 @@ def realism_of(args: argparse.Namespace) -> Realism:
         value = getattr(args, name, None)
         return value if value is not None else getattr(args, f"demo_{name}", None)
 
-    return Realism(given("latency") or {}, given("throttle_rate") or 0.0, given("fault_rate") or 0.0)
+    return Realism(given("latency") or {}, given("throttle_rate") or 0.0, given("fault_rate") or 0.0,
+                   given("insights_rate") or 0.0)
 
 
 def environment(endpoint: str) -> dict[str, str]:

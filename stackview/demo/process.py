@@ -85,6 +85,18 @@ def parse_latency(value: object) -> dict[str, int]:
     return profile
 
 
+def parse_events_rate(value: object) -> float:
+    """Events per second (0: no limit). Raises ValueError saying what is wrong."""
+    text = str(value).strip()
+    try:
+        rate = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of events per second") from None
+    if not 0.0 <= rate < math.inf:
+        raise ValueError(f"{text} is not a number of events per second (0 or more)")
+    return rate
+
+
 def parse_rate(value: object) -> float:
     """A share of calls: `0.1` or `10%`. Raises ValueError saying what is wrong."""
     text = str(value).strip()
@@ -99,7 +111,8 @@ def parse_rate(value: object) -> float:
 
 @dataclass(frozen=True)
 class Realism:
-    """The realism switches: latency added to calls, throttling of read calls, server faults.
+    """The realism switches: latency added to calls, throttling of read calls, server faults,
+    and the pace of Logs Insights scans (events per second; 0 scans as fast as it can).
 
     Applied by the server (`stackview.demo.server.realism`) to every client's calls except the
     demo world's own (INTERNAL_CREDENTIALS); decisions are drawn from the world's seed, so the
@@ -108,15 +121,17 @@ class Realism:
     latency: Mapping[str, int] = field(default_factory=dict)
     throttle_rate: float = 0.0
     fault_rate: float = 0.0
+    insights_rate: float = 0.0
 
     @classmethod
     def parse(cls, latency: object = None, throttle_rate: object = 0.0,
-              fault_rate: object = 0.0) -> Realism:
+              fault_rate: object = 0.0, insights_rate: object = 0.0) -> Realism:
         """The switches from options' values; ValueError names the bad one and says why."""
         parsed: list[object] = []
         for name, parse, value in (("latency", parse_latency, latency),
                                    ("throttle rate", parse_rate, throttle_rate or 0.0),
-                                   ("fault rate", parse_rate, fault_rate or 0.0)):
+                                   ("fault rate", parse_rate, fault_rate or 0.0),
+                                   ("insights rate", parse_events_rate, insights_rate or 0.0)):
             try:
                 parsed.append(parse(value))
             except ValueError as error:
@@ -146,6 +161,8 @@ class Realism:
             args += ["--throttle-rate", repr(self.throttle_rate)]
         if self.fault_rate:
             args += ["--fault-rate", repr(self.fault_rate)]
+        if self.insights_rate:
+            args += ["--insights-rate", repr(self.insights_rate)]
         return args
 
 
@@ -155,10 +172,11 @@ class DemoServer:
     def __init__(self, *, traffic: bool = True, empty: bool = False, now: datetime | None = None,
                  seed: int = 7, history_events: int | None = None,
                  startup_timeout: float = 120.0, latency: object = None,
-                 throttle_rate: object = 0.0, fault_rate: object = 0.0) -> None:
-        """`latency`, `throttle_rate` and `fault_rate` are the realism switches (see Realism;
-        a bad value raises ValueError here, before anything starts)."""
-        self.realism = Realism.parse(latency, throttle_rate, fault_rate)
+                 throttle_rate: object = 0.0, fault_rate: object = 0.0,
+                 insights_rate: object = 0.0) -> None:
+        """`latency`, `throttle_rate`, `fault_rate` and `insights_rate` are the realism
+        switches (see Realism; a bad value raises ValueError here, before anything starts)."""
+        self.realism = Realism.parse(latency, throttle_rate, fault_rate, insights_rate)
         self.traffic = traffic
         self.empty = empty
         self.now = now

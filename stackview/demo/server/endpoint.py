@@ -86,6 +86,7 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     from stackview.demo.runtime.runner import Runner
     from stackview.demo.server import alias_revisions, backends, log_filter, triggers
     from stackview.demo.server.async_invoke import AsyncInvoker
+    from stackview.demo.server.insights import InsightsApi
     from stackview.demo.server.lambda_api import LambdaApi
     from stackview.demo.server.realism import RealismLayer
 
@@ -109,9 +110,12 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     invoker = AsyncInvoker(runner)
     triggers.install(runner, invoker)
     dispatcher = DomainDispatcherApplication(create_backend_app)
-    holder.app = RealismLayer(LambdaApi(dispatcher, runner, invoker, default_region=DEMO_REGION,
-                                        default_account=DEMO_ACCOUNT),
-                              realism or Realism(), seed=seed)
+    realism = realism or Realism()
+    lambda_api = LambdaApi(dispatcher, runner, invoker, default_region=DEMO_REGION,
+                           default_account=DEMO_ACCOUNT)
+    insights = InsightsApi(lambda_api, default_region=DEMO_REGION, default_account=DEMO_ACCOUNT,
+                           rate=realism.insights_rate)
+    holder.app = RealismLayer(insights, realism, seed=seed)
     listener = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                 daemon=True, name="demo-http")
     listener.start()
@@ -132,6 +136,7 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
             pass
     finally:
         stop.set()
+        insights.close()
         invoker.close()
         server.shutdown()
         runner.close()
@@ -173,6 +178,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--latency", default=None, help="ms on every call, or OP=MS,...,default=MS")
     parser.add_argument("--throttle-rate", default="0", help="share of read calls throttled")
     parser.add_argument("--fault-rate", default="0", help="share of calls answered 500 or 503")
+    parser.add_argument("--insights-rate", default="0", help="events/s a Logs Insights query scans")
     parser.add_argument("--watch-parent", action="store_true",
                         help="exit when stdin reaches end of file (the parent is gone)")
     return parser.parse_args(argv)
@@ -181,7 +187,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     try:
-        realism = Realism.parse(args.latency, args.throttle_rate, args.fault_rate)
+        realism = Realism.parse(args.latency, args.throttle_rate, args.fault_rate,
+                                args.insights_rate)
     except ValueError as error:
         print(f"python -m stackview.demo.server: {error}", file=sys.stderr)
         raise SystemExit(2) from None
