@@ -22,8 +22,9 @@ def test_demo_server_takes_its_own_names_and_the_main_commands():
     parser = build_parser()
     own = parser.parse_args(["demo-server", "--latency", "300", "--fault-rate", "0.1"])
     assert realism_of(own) == Realism({"default": 300}, 0.0, 0.1)
-    main_names = parser.parse_args(["demo-server", "--demo-throttle-rate", "0.2"])
-    assert realism_of(main_names) == Realism({}, 0.2, 0.0)
+    main_names = parser.parse_args(["demo-server", "--demo-throttle-rate", "0.2",
+                                    "--insights-rate", "5000"])
+    assert realism_of(main_names) == Realism({}, 0.2, 0.0, 5000.0)
     assert realism_of(parser.parse_args(["demo-server"])) == Realism()
 
 
@@ -31,6 +32,7 @@ def test_demo_server_takes_its_own_names_and_the_main_commands():
     (["--demo", "--demo-latency", "slow"], "argument --demo-latency: 'slow' is not a number"),
     (["demo-server", "--throttle-rate", "150%"], "argument --throttle-rate: 150% is not between 0 and 1"),
     (["--demo", "--demo-fault-rate", "-0.1"], "argument --demo-fault-rate: -0.1 is not between"),
+    (["--demo", "--demo-insights-rate", "fast"], "argument --demo-insights-rate: 'fast' is not a number"),
 ])
 def test_bad_values_are_usage_errors(argv, fragment, capsys):
     with pytest.raises(SystemExit) as caught:
