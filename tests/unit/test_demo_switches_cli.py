@@ -46,3 +46,14 @@ def test_demo_switches_without_demo_are_refused_on_one_line(capsys):
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
     assert err.strip() == "stackview: --demo-latency, --demo-fault-rate: only with --demo"
+
+
+def test_demo_server_announces_the_switches_in_force():
+    from stackview.commands.demo_server import announcement
+
+    text = announcement("http://127.0.0.1:1", Realism.parse("FilterLogEvents=300,default=50",
+                                                            "0.5%", 0.05, 5000))
+    assert ("Realism switches: latency FilterLogEvents 300 ms, default 50 ms; 0.5% of read calls "
+            "throttled; 5% of calls failing with HTTP 500/503; Logs Insights scanning 5,000 "
+            "events/s.") in text
+    assert "Realism" not in announcement("http://127.0.0.1:1", Realism())
