@@ -77,7 +77,10 @@ class _Parser:
         commands = [self.command()]
         while self.is_op("|"):
             self.advance()
+            token = self.token
             commands.append(self.command())
+            if isinstance(commands[-2], nodes.Dedup) and not isinstance(commands[-1], nodes.Limit):
+                raise QueryError("only limit may follow dedup", self.text, token.start, token.end)
         if self.token.kind != "end":
             self.fail("expected | before the next command")
         return nodes.Query(tuple(commands), self.text)
