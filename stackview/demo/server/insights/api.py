@@ -91,8 +91,9 @@ class InsightsApi:
             status, document = 200, handler(account, region, body)
         except ApiError as error:
             status, document = 400, {"__type": error.code, "message": str(error), **error.extra}
-        except ValueError:
-            status, document = 400, {"__type": "SerializationException", "message": "invalid JSON"}
+        except (ValueError, TypeError, AttributeError):
+            status, document = 400, {"__type": "SerializationException",
+                                     "message": "The request body is not valid for " + operation}
         payload = json.dumps(document).encode()
         start_response(f"{status} {'OK' if status == 200 else 'Bad Request'}", [
             ("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request_id),
