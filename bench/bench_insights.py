@@ -2,8 +2,8 @@
 
 Not part of the test run. Run from the repository root:  python3 bench/bench_insights.py
 1. The engine alone (`engine.run`) over 100,000 in-memory Lambda events (text START/END/REPORT
-   and application lines, JSON Powertools-style records): events scanned per second for
-   typical queries, best of 3.
+   and application lines, JSON Powertools-style records): events scanned per second of CPU time
+   (process time, so that other jobs on a shared machine weigh less), best of 3.
 2. End to end: an empty demo server holding the same 100,000 events in one log group; the time
    from StartQuery to Complete as a client sees it (GetQueryResults polled every 50 ms), best of 3.
 """
@@ -60,10 +60,10 @@ def messages(rng: random.Random) -> list[str]:
 def engine_figures(texts: list[str], start_ms: int) -> None:
     events = [Event(start_ms + i * 30, start_ms + i * 30, text, f"s{i % 20}", "/aws/lambda/b", f"{i:056d}")
               for i, text in enumerate(texts)]
-    print(f"engine alone, {COUNT:,} events, best of {ROUNDS}")
+    print(f"engine alone, {COUNT:,} events, CPU time, best of {ROUNDS}")
     for name, text in QUERIES.items():
         parsed = parse_query(text)
-        best = min(_timed(lambda: engine.run(parsed, events)) for _ in range(ROUNDS))
+        best = min(_timed(lambda: engine.run(parsed, events), time.process_time) for _ in range(ROUNDS))
         print(f"  {name:32s} {best * 1000:8.0f} ms  {COUNT / best:10,.0f} events/s")
 
 
@@ -81,7 +81,8 @@ def endpoint_figures(texts: list[str], start_ms: int) -> None:
         for first in range(0, COUNT, 10_000):
             logs.put_log_events(logGroupName="/aws/lambda/b", logStreamName="s", logEvents=[
                 {"timestamp": start_ms + i * 30, "message": texts[i]} for i in range(first, first + 10_000)])
-        print(f"through the demo endpoint (StartQuery to Complete), {COUNT:,} events, best of {ROUNDS}")
+        print(f"through the demo endpoint (StartQuery to Complete, wall clock), {COUNT:,} events, "
+              f"best of {ROUNDS}")
         for name, text in QUERIES.items():
             best = min(_timed(lambda: _complete(logs, text, start_ms)) for _ in range(ROUNDS))
             print(f"  {name:32s} {best * 1000:8.0f} ms")
@@ -94,10 +95,10 @@ def _complete(logs, text: str, start_ms: int) -> None:
         time.sleep(0.05)
 
 
-def _timed(work) -> float:
-    started = time.perf_counter()
+def _timed(work, clock=time.perf_counter) -> float:
+    started = clock()
     work()
-    return time.perf_counter() - started
+    return clock() - started
 
 
 def main() -> None:
