@@ -157,6 +157,13 @@ def _move(task: Task) -> None:
     task.status = "COMPLETED"
 
 
+def record_past(source_arn: str, started_ms: int, moved: int) -> None:
+    """A task that ran and completed before the world started (the seed's history)."""
+    task = Task(str(uuid.uuid4()), source_arn, None, None, started_ms, moved, moved, "COMPLETED")
+    with _lock:
+        _tasks.setdefault(source_arn, []).insert(0, task)
+
+
 def cancel(handle: str) -> Task:
     try:
         decoded = json.loads(base64.b64decode(handle.encode()))

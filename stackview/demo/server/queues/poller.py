@@ -46,7 +46,7 @@ class _Lanes:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _queue_of(arn: str) -> Any | None:
+def _queue_of(arn: str) -> tuple[Any, Any] | None:
     from moto.sqs.models import sqs_backends
 
     parts = arn.split(":")
@@ -93,8 +93,10 @@ class SqsPoller:
             if not mappings.polling(esm):
                 continue
             lanes = self._lanes.get(esm.uuid)
-            if lanes is None:
-                lanes = self._lanes[esm.uuid] = _Lanes(PollerPolicy())
+            if lanes is None:  # a seeded mapping starts where the history's poller stopped
+                lanes = self._lanes[esm.uuid] = _Lanes(
+                    PollerPolicy(failures_in_a_row=getattr(esm, "_stackview_failures", 0)),
+                    ready_at=now + getattr(esm, "_stackview_ready_in_ms", 0) / 1000)
             found = _queue_of(esm.event_source_arn)
             if not found or found[0] is None:
                 mappings.set_result(esm, "PROBLEM: Cannot access the event source queue.")
