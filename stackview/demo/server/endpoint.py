@@ -84,7 +84,7 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     from werkzeug.serving import make_server
 
     from stackview.demo.runtime.runner import Runner
-    from stackview.demo.server import alias_revisions, backends, log_filter, triggers
+    from stackview.demo.server import alias_revisions, backends, log_filter, services, triggers
     from stackview.demo.server.async_invoke import AsyncInvoker
     from stackview.demo.server.insights import InsightsApi
     from stackview.demo.server.lambda_api import LambdaApi
@@ -98,6 +98,7 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     log_filter.install()  # before backends.apply(), which binds the filter class
     backends.apply()
     alias_revisions.install()
+    services.install()
     holder = _App()
     # Bind here so that a taken port is an OSError for the caller (werkzeug would print and
     # call sys.exit when it binds itself).
@@ -125,11 +126,12 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
             from stackview.demo.server import world
 
             world.build_world(endpoint, now=now or datetime.now(timezone.utc), seed=seed,
-                              history_events=history_events)
+                              history_events=history_events, still=not services.live(now, traffic))
             if traffic:
                 from stackview.demo.server import traffic as live
 
                 traffic_thread = live.start(endpoint, stop, seed=seed)
+        services.start(runner, stop, live=services.live(now, traffic))
         threading.Thread(target=_prewarm, args=(dispatcher,), daemon=True, name="prewarm").start()
         (announce or (lambda url: None))(endpoint)
         while not stop.wait(0.5):
