@@ -5,7 +5,8 @@
 
 The event is read and checked before anything is contacted: malformed JSON is shown with its
 line and column (exit 2), an event too large for the invocation type is refused (exit 2), and
-`--read-only` refuses the command (exit 1), so nothing is ever sent by mistake. Then the function
+read-only mode (`--read-only`, or the config file for the profile in use) refuses the command
+(exit 1), so nothing is ever sent by mistake. Then the function
 runs once (never retried) and the result is printed: status, executed version, request id,
 time, the function's error with its stack trace, the response, and with text output the log
 tail and its REPORT summary. Exit 0 when the function succeeded, 1 on a function error, a
@@ -20,7 +21,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from stackview.commands.base import EXIT_FAILURE, CliError, connect
+from stackview.commands.base import EXIT_FAILURE, connect
+from stackview.commands.guard import refuse_if_read_only
 from stackview.commands.safe_text import clean, one_line
 from stackview.events import generated, saved, validate
 from stackview.models.invoke import INVOCATION_TYPES, REQUEST_RESPONSE
@@ -91,9 +93,7 @@ def check_event(text: str, where: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from stackview.aws.invoke import InvokeRefused, check_payload
 
-    if getattr(args, "read_only", False):
-        raise CliError("read-only mode: `invoke` runs the function (a mutation), so it is refused "
-                       "(run without --read-only to use it)")
+    refuse_if_read_only(args, "invoke", "runs the function (a mutation)")
     try:
         event = read_event(args)
         if event is not None:
