@@ -1,4 +1,5 @@
-"""A DataTable of records: rows keyed by identity, filtered case-insensitively, cursor kept.
+"""A DataTable of records: rows keyed by identity (made unique), filtered case-insensitively,
+cursor kept.
 
 Cells are Rich Text built with `literal_text` (never markup strings), so AWS values show as data.
 """
@@ -28,6 +29,23 @@ class Record:
 
 def _plain(cell: RenderableType) -> str:
     return getattr(cell, "plain", None) or str(cell)
+
+
+def unique_keys(records: Iterable[Record]) -> list[Record]:
+    """The records with keys made unique, whatever the data looks like: AWS values used as keys
+    can be empty or repeat (two resources without a physical id, a nested template used twice),
+    and DataTable refuses a repeated row key. A repeat gets `key#2`, `key#3`... in order, so the
+    same data keeps the same keys from one refresh to the next (the cursor stays on its row)."""
+    seen: set[str] = set()
+    result = []
+    for record in records:
+        key, count = record.key, 1
+        while key in seen:
+            count += 1
+            key = f"{record.key}#{count}"
+        seen.add(key)
+        result.append(record if key == record.key else Record(key, record.cells, record.value, record.search))
+    return result
 
 
 class RecordTable(DataTable):
@@ -72,7 +90,7 @@ class RecordTable(DataTable):
     def set_records(self, records: Iterable[Record]) -> None:
         self._records = [
             r if r.search else Record(r.key, r.cells, r.value, " ".join(map(_plain, r.cells)).lower())
-            for r in records
+            for r in unique_keys(records)
         ]
         self._redraw()
 
