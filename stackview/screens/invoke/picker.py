@@ -34,6 +34,7 @@ from stackview.screens.invoke.history import InvokeSessionState
 from stackview.screens.invoke.prompt import NamePrompt
 from stackview.widgets.background import Background
 from stackview.widgets.confirm import ConfirmScreen
+from stackview.widgets.interrupt import Interruptible, interrupt_binding
 from stackview.widgets.literal import literal_text, neutralize
 
 TABS = (SAVED, PROJECT, SHARED, GENERATED)
@@ -56,7 +57,7 @@ class EventList(OptionList):
     BINDINGS = [Binding("enter", "select", "Load", id="events.load")]
 
 
-class EventPickerScreen(Background, ModalScreen[TestEvent | None]):
+class EventPickerScreen(Interruptible, Background, ModalScreen[TestEvent | None]):
     DEFAULT_CSS = """
     EventPickerScreen { align: center middle; }
     EventPickerScreen > Vertical {
@@ -70,11 +71,13 @@ class EventPickerScreen(Background, ModalScreen[TestEvent | None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Close", id="events.close"),
+        interrupt_binding("events"),
         Binding("r", "rename", "Rename", id="events.rename"),
         Binding("d", "delete", "Delete", id="events.delete"),
         *(Binding(str(n), f"tab('{tab}')", TITLES[tab], show=False, id=f"events.tab.{tab}")
           for n, tab in enumerate(TABS, start=1)),
     ]
+    interrupt_action = "close"
 
     def __init__(self, context: PickerContext, state: InvokeSessionState, *, tab: str = SAVED) -> None:
         super().__init__()
