@@ -1,5 +1,5 @@
 """A DataTable of records: rows keyed by identity (made unique), filtered case-insensitively,
-cursor kept.
+cursor kept, Status kept on screen at narrow widths (column_fit).
 
 Cells are Rich Text built with `literal_text` (never markup strings), so AWS values show as data.
 """
@@ -15,6 +15,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+
+from stackview.widgets.column_fit import PRIORITY, column_caps
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,16 @@ class RecordTable(DataTable):
         record: Record
 
     def __init__(self, columns: Sequence[str], *, id: str | None = None,
-                 max_widths: dict[str, int] | None = None) -> None:
+                 max_widths: dict[str, int] | None = None, keep: str = PRIORITY) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._column_labels = tuple(columns)
         #: Long values (ARNs, physical ids) end in "…" beyond these widths, so the columns after
         #: them (status, reason) stay on screen; `c` still copies the whole value.
         self._max_widths = tuple((max_widths or {}).get(label) for label in self._column_labels)
+        #: What `_capped` applies: the caps above, narrowed to keep the `keep` column (Status,
+        #: unless the table says otherwise) on screen at narrow widths (column_fit).
+        self._caps: tuple[int | None, ...] = self._max_widths
+        self._keep = keep
         self._records: list[Record] = []
         self._shown: list[Record] = []
         self.filter_text = ""
@@ -105,7 +111,12 @@ class RecordTable(DataTable):
         scroll_x, scroll_y = self.scroll_x, self.scroll_y
         needle = self.filter_text.lower()
         self._shown = [r for r in self._records if needle in r.search] if needle else self._records
-        self.clear()
+        caps = self._fit_caps()
+        narrower = caps != self._caps  # DataTable columns never shrink by themselves: start again
+        self._caps = caps
+        self.clear(columns=narrower)
+        if narrower:
+            self.add_columns(*self._column_labels)
         for record in self._shown:
             self.add_row(*self._capped(record.cells), key=record.key)
         self.scroll_to(scroll_x, scroll_y, animate=False, immediate=True)
@@ -115,11 +126,26 @@ class RecordTable(DataTable):
                     self.move_cursor(row=index, animate=False)
                     break
 
+    def _fit_caps(self) -> tuple[int | None, ...]:
+        natural = [len(label) for label in self._column_labels]
+        for record in self._shown:
+            for index, cell in enumerate(record.cells[: len(natural)]):
+                width = cell.cell_len if isinstance(cell, Text) else len(_plain(cell))
+                natural[index] = max(natural[index], width)
+        # The vertical scrollbar counts as present: it appears once the rows are in.
+        width = self.size.width - self.styles.gutter.width - self.styles.scrollbar_size_vertical
+        return column_caps(self._column_labels, natural, self._max_widths, width if self.size.width else 0,
+                           self.app.console.width, self._keep)
+
+    def on_resize(self) -> None:
+        if self._records and self._fit_caps() != self._caps:
+            self._redraw()
+
     def _capped(self, cells: tuple[RenderableType, ...]) -> tuple[RenderableType, ...]:
-        if not any(self._max_widths):
+        if not any(self._caps):
             return cells
         capped = []
-        for cell, width in zip(cells, self._max_widths):
+        for cell, width in zip(cells, self._caps):
             if width and isinstance(cell, Text) and cell.cell_len > width:
                 cell = cell.copy()
                 cell.truncate(width, overflow="ellipsis")
