@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from stackview.aws.errors import AwsError, UserError, describe
 from stackview.aws.functions import list_functions
 from stackview.aws.session import AwsSession
-from stackview.config import theme_for
+from stackview.config import read_only_reason, theme_for
 from stackview.models import Identity
 from stackview.models.config import Config
 from stackview.navigation import Jump, JumpError, parse
@@ -56,10 +56,13 @@ class StackviewApp(Background, App[int]):
         #: The SAM project whose events the invoke screen offers (None: the current directory).
         self.project_dir = project_dir
         self.session = session
-        self.read_only = read_only
         self.settings = settings or default_settings()
+        #: --read-only (or a caller that wants read-only whatever the config says).
+        self.read_only_flag = read_only
+        #: Whether mutating actions are hidden: decided for the profile the session uses.
+        self.read_only = self.read_only_for(session) is not None
         self.settings.catalog.register(self)
-        self.theme = theme_for(self.config, session.profile)
+        self.theme = theme_for(self.config, session.settings_profile)
         #: Injectable so snapshot tests render the same relative times on every run.
         self.clock = clock
         #: Where `:`, the palette and the screens can go.
@@ -70,6 +73,12 @@ class StackviewApp(Background, App[int]):
     @property
     def config(self) -> Config:
         return self.settings.config
+
+    def read_only_for(self, session: AwsSession) -> str | None:
+        """Why `session` is read-only (the flag, the config, the profile's own setting, or a config
+        whose read-only setting cannot be read), or None: the same decision as the shell levers'."""
+        config_problems = [p for p in self.settings.problems if p not in self.settings.catalog.problems]
+        return read_only_reason(self.config, config_problems, session.settings_profile, self.read_only_flag)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return variable_defaults(self.current_theme.to_color_system().generate())
@@ -207,9 +216,10 @@ class StackviewApp(Background, App[int]):
 
     def _switched(self, session: AwsSession, identity: Identity) -> None:
         self.session = session
+        self.read_only = self.read_only_for(session) is not None
         self.catalog = {"stacks": [], "functions": []}
         self.identity = identity
-        self.theme = theme_for(self.config, session.profile)
+        self.theme = theme_for(self.config, session.settings_profile)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.load_function_names()

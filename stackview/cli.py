@@ -70,7 +70,6 @@ def build_parser() -> argparse.ArgumentParser:
 def run_ui(args: argparse.Namespace) -> int:
     from stackview.app import create_app
     from stackview.commands.config import binding_catalog
-    from stackview.commands.guard import read_only_reason
     from stackview.themes import load_settings
 
     project = getattr(args, "project", None)
@@ -79,12 +78,20 @@ def run_ui(args: argparse.Namespace) -> int:
     settings = load_settings(binding_ids=[b.id for b in binding_catalog()])
     apply_config_defaults(args, settings.config)
     with connect(args, status=lambda m: print(f"stackview: {m}", file=sys.stderr)) as conn:
-        # Read-only from the flag, the config, or the profile; unreadable settings fail closed.
-        read_only = read_only_reason(args) is not None
-        app = create_app(conn.session, read_only=read_only, settings=settings,
+        # Read-only from the flag, the config, or the profile the session uses (the app decides
+        # again for the profile `:profile` switches to); unreadable settings fail closed.
+        app = create_app(conn.session, read_only=bool(args.read_only), settings=settings,
                          project_dir=Path(project) if project is not None else None)
         app.run()
         return app.return_code or 0
+
+
+def apply_headless_defaults(args: argparse.Namespace) -> None:
+    """The config file's `default_profile` / `default_region` for every command, as for the UI:
+    the profile a command connects with is the one read-only is judged against."""
+    from stackview.config import load_config
+
+    apply_config_defaults(args, load_config()[0])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         run = getattr(args, "run", None) or run_ui
+        if run is not run_ui:  # the UI applies them from the settings it loads anyway
+            apply_headless_defaults(args)
         return run(args)
     except CliError as exc:
         print(f"stackview: {exc}", file=sys.stderr)

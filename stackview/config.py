@@ -230,6 +230,45 @@ def effective_read_only(config: Config, profile: str | None, flag: bool = False)
     return own.read_only if own is not None and own.read_only is not None else config.read_only
 
 
+def read_only_unreadable(problems: Iterable[Problem]) -> Problem | None:
+    """The first problem that may hide a read-only setting (None: the setting was read).
+
+    A config file that cannot be read at all, an invalid `read_only` anywhere, a broken
+    `profiles` map or profile entry, or a broken `default_profile` (which decides the profile in
+    effect): whether read-only was meant is unknown, so read-only holds (a safety setting fails
+    closed)."""
+    for problem in problems:
+        if problem.severity == "error" and _hides_read_only(problem.key):
+            return problem
+    return None
+
+
+def _hides_read_only(key: str) -> bool:
+    if not key or key in ("read_only", "default_profile", "profiles") or key.endswith(".read_only"):
+        return True
+    parts = key.split(".")
+    return parts[0] == "profiles" and len(parts) == 2
+
+
+def read_only_reason(config: Config, problems: Iterable[Problem], profile: str | None,
+                     flag: bool = False) -> str | None:
+    """Why mutations are refused ("--read-only is given", "the config file sets read_only", ...),
+    or None. The one decision the app and every shell lever share; `profile` is the AWS profile
+    in effect, as the session resolves it ("default" when nothing chose one; None in the demo
+    world, where only the global settings apply)."""
+    if flag:
+        return "--read-only is given"
+    unreadable = read_only_unreadable(problems)
+    if unreadable is not None:
+        return f"the config file's read-only setting cannot be trusted ({unreadable})"
+    if effective_read_only(config, profile):
+        own = config.profiles.get(profile) if profile is not None else None
+        if own is not None and own.read_only:
+            return f"the config file makes the profile {profile} read-only"
+        return "the config file sets read_only"
+    return None
+
+
 def theme_for(config: Config, profile: str | None) -> str:
     """The theme for the AWS profile in effect: its own if set, else the global theme."""
     own = config.profiles.get(profile) if profile is not None else None

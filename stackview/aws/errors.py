@@ -6,6 +6,8 @@ This is the only place that knows the shapes of botocore's exceptions; the UI an
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
 from botocore import exceptions as bx
@@ -107,11 +109,7 @@ def describe(exc: BaseException, *, profile: str | None = None) -> UserError:
     if isinstance(exc, (bx.CredentialRetrievalError, bx.PartialCredentialsError)):
         return UserError(_short(f"could not load credentials: {exc}"), kind="credentials")
     if isinstance(exc, bx.NoRegionError):
-        return UserError(
-            "no AWS region is set",
-            kind="credentials",
-            hint="pass --region, set AWS_REGION, or add a region to the profile",
-        )
+        return _no_region(profile)
     if isinstance(exc, (bx.EndpointConnectionError, bx.ConnectTimeoutError)):
         return UserError(
             f"cannot reach the endpoint {getattr(exc, 'kwargs', {}).get('endpoint_url', '')}".rstrip(),
@@ -127,6 +125,26 @@ def describe(exc: BaseException, *, profile: str | None = None) -> UserError:
     if isinstance(exc, bx.BotoCoreError):
         return UserError(_short(exc))
     return UserError(_short(f"{type(exc).__name__}: {exc}"))
+
+
+def _no_region(profile: str | None) -> UserError:
+    """botocore reads the region from --region, AWS_DEFAULT_REGION or the profile's `region`
+    (which `aws configure` writes); not from AWS_REGION, which other SDKs read. Name only
+    what works, and say so when AWS_REGION is set in vain."""
+    message = "no AWS region is set"
+    stray = os.environ.get("AWS_REGION", "").strip()
+    if stray:
+        message += " (AWS_REGION is set, but botocore reads AWS_DEFAULT_REGION)"
+    example = stray if _REGION_NAME.match(stray) else "eu-west-1"
+    return UserError(
+        message,
+        kind="credentials",
+        hint=f"pass --region {example}, set AWS_DEFAULT_REGION={example}, or run "
+             f"`aws configure set region {example}{_profile_flag(profile)}`",
+    )
+
+
+_REGION_NAME = re.compile(r"^[a-z]{2,}(-[a-z]+)+-\d+$")
 
 
 def _describe_client_error(exc: bx.ClientError, flag: str) -> UserError:

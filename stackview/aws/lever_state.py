@@ -8,12 +8,19 @@ may take (Lambda keeps `MIN_UNRESERVED` executions unreserved per account).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from stackview.aws import levers
 from stackview.aws.functions import account_concurrency, get_function, reserved_concurrency
 from stackview.aws.session import AwsSession
-from stackview.models.functions import AccountConcurrency, PriorReservation, Unavailable, version_sort_key
+from stackview.models.functions import (
+    AccountConcurrency,
+    FunctionSummary,
+    PriorReservation,
+    Unavailable,
+    version_sort_key,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,24 @@ def read_function_state(session: AwsSession, function: str, *, pool: bool = Fals
         prior = levers.recorded_prior(session, get_function(session, function).arn)
     return FunctionState(identity.account, session.region or "", reserved, prior,
                          account_concurrency(session) if pool else None)
+
+
+def recorded_priors(session: AwsSession, functions: list[FunctionSummary]) -> dict[str, PriorReservation]:
+    """What a restore would put back on each throttled function of `functions`, by name (a
+    few at a time: one ListTags call each). A function whose record cannot be read gets
+    "nothing recorded", which the dialog shows and the lever itself will refuse."""
+    throttled = [f for f in functions if f.throttled and f.arn]
+
+    def prior(summary: FunctionSummary) -> PriorReservation:
+        try:
+            return levers.recorded_prior(session, summary.arn)
+        except Exception:  # noqa: BLE001 - shown as unknown; the restore reports its own failure
+            return PriorReservation()
+
+    if not throttled:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(levers.STACK_WORKERS, len(throttled))) as pool:
+        return dict(zip((f.name for f in throttled), pool.map(prior, throttled)))
 
 
 def most_reservable(pool: AccountConcurrency | Unavailable | None, reserved: int | None) -> int | None:

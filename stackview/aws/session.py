@@ -25,6 +25,15 @@ DEFAULT_READ_TIMEOUT = 30
 DEFAULT_MAX_ATTEMPTS = 4
 
 
+def resolve_profile(profile: str | None) -> str:
+    """The AWS profile botocore uses for `profile` (a --profile value, or None): that profile
+    if given, else AWS_DEFAULT_PROFILE / AWS_PROFILE (botocore's own lookup), else "default".
+    Reads only the environment: no file, no network, and no error for an unknown name."""
+    import botocore.session
+
+    return botocore.session.Session(profile=profile).profile or "default"
+
+
 class AwsSession:
     """Clients and caller identity for one Target. Safe to use from worker threads."""
 
@@ -66,6 +75,15 @@ class AwsSession:
             return self.target.profile
         name = self._boto.profile_name  # "default" when nothing chose a profile
         return None if name == "default" else name
+
+    @property
+    def settings_profile(self) -> str | None:
+        """The profile whose stackview settings apply (its `read_only`, its theme): the profile
+        in effect, "default" when nothing chose one (botocore's own default profile); None for
+        the demo world, where only the global settings apply."""
+        if self.target.demo:
+            return None
+        return self._boto.profile_name
 
     @property
     def label(self) -> str:

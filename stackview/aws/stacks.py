@@ -165,6 +165,15 @@ def stack_events(session: AwsSession, name: str, next_token: str | None = None) 
             status=raw.get("ResourceStatus", ""),
             status_reason=raw.get("ResourceStatusReason", "") or "",
             physical_id=raw.get("PhysicalResourceId", "") or "",
+            stack_name=raw.get("StackName", "") or "",
+            client_request_token=raw.get("ClientRequestToken", "") or "",
+            detailed_status=raw.get("DetailedStatus", "") or "",
+            resource_properties=raw.get("ResourceProperties", "") or "",
+            hook_type=raw.get("HookType", "") or "",
+            hook_status=raw.get("HookStatus", "") or "",
+            hook_status_reason=raw.get("HookStatusReason", "") or "",
+            hook_invocation_point=raw.get("HookInvocationPoint", "") or "",
+            hook_failure_mode=raw.get("HookFailureMode", "") or "",
         )
         for raw in response.get("StackEvents", [])
     )

@@ -1,8 +1,9 @@
 """`stackview config`: where settings come from, what they add up to, and what is wrong in them.
 
 Needs no AWS connection. It prints the paths in use (and whether each exists), the effective
-settings as YAML (valid as a config file), how each configured profile resolves (theme,
-read-only), the themes available, and every problem in the config file and theme files; it exits
+settings as YAML (valid as a config file; a read-only setting that cannot be read shows as
+read-only, which is what the levers do), how each configured profile and the one in use resolve
+(theme, read-only), the themes available, and every problem in the config file and theme files; it exits
 1 when there is any problem, so it can guard a dotfiles repository in CI. `--keys` lists every
 key binding id with its keys: the vocabulary of the `keymap` section.
 """
@@ -20,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from stackview import locations
-from stackview.config import effective_read_only, theme_for
-from stackview.models.config import Config
+from stackview.commands.guard import profile_in_effect
+from stackview.config import read_only_reason, read_only_unreadable, theme_for
+from stackview.models.config import Config, Problem
 
 if TYPE_CHECKING:
     from stackview.themes import ThemeCatalog
@@ -141,13 +143,22 @@ def config_as_dict(config: Config) -> dict[str, Any]:
     }
 
 
-def _settings_section(config: Config) -> list[str]:
-    text = yaml.safe_dump(config_as_dict(config), sort_keys=False, default_flow_style=False)
-    return ["", "Settings in effect (valid as a config file)"] + [f"  {line}" for line in text.splitlines()]
+def _settings_section(config: Config, problems: list[Problem]) -> list[str]:
+    settings = config_as_dict(config)
+    unreadable = read_only_unreadable(problems)
+    if unreadable is not None:  # what the levers do: a read-only setting that cannot be read holds
+        settings["read_only"] = True
+    text = yaml.safe_dump(settings, sort_keys=False, default_flow_style=False)
+    lines = ["", "Settings in effect (valid as a config file)"]
+    for line in text.splitlines():
+        if unreadable is not None and line == "read_only: true":
+            line += "  # the file's read-only setting cannot be read: read-only holds"
+        lines.append(f"  {line}")
+    return lines
 
 
-def _profiles_section(config: Config, args: argparse.Namespace) -> list[str]:
-    chosen = getattr(args, "profile", None) or config.default_profile
+def _profiles_section(config: Config, problems: list[Problem], args: argparse.Namespace) -> list[str]:
+    chosen = profile_in_effect(args, config.default_profile)
     names = list(config.profiles)
     if chosen and chosen not in names:
         names.insert(0, chosen)
@@ -155,10 +166,10 @@ def _profiles_section(config: Config, args: argparse.Namespace) -> list[str]:
     lines = ["", "Per profile"]
     for name in names:
         marker = " (in use)" if name == chosen else ""
-        read_only = "yes" if effective_read_only(config, name, flag) else "no"
+        read_only = "yes" if read_only_reason(config, problems, name, flag) else "no"
         lines.append(f"  {name}{marker}: theme {theme_for(config, name)}, read-only {read_only}")
     if not names:
-        read_only = "yes" if effective_read_only(config, None, flag) else "no"
+        read_only = "yes" if read_only_reason(config, problems, None, flag) else "no"
         lines.append(f"  every profile: theme {config.theme}, read-only {read_only}")
     return lines
 
@@ -197,8 +208,9 @@ def report(args: argparse.Namespace) -> tuple[list[str], int]:
     builtin_dir = builtin_themes_dir()
     settings = load_settings(binding_ids=[info.id for info in bindings], aws_profiles=aws_profile_names())
     lines = _paths_section(builtin_dir)
-    lines += _settings_section(settings.config)
-    lines += _profiles_section(settings.config, args)
+    config_problems = [p for p in settings.problems if p not in settings.catalog.problems]
+    lines += _settings_section(settings.config, config_problems)
+    lines += _profiles_section(settings.config, config_problems, args)
     lines += _themes_section(settings.catalog, builtin_dir)
     if getattr(args, "keys", False):
         lines += _keys_section(settings.config, bindings)

@@ -1,15 +1,18 @@
 """`stackview invoke`: send one test event to a function, version or alias, from the shell.
 
     stackview invoke FUNCTION [--qualifier Q] [--event FILE|-] [--saved NAME] [--generate KIND]
-                     [--type RequestResponse|Event|DryRun] [--output text|json]
+                     [--route 'METHOD /PATH'] [--type RequestResponse|Event|DryRun]
+                     [--output text|json]
 
 The event is read and checked before anything is contacted: malformed JSON is shown with its
 line and column (exit 2), an event too large for the invocation type is refused (exit 2), and
-`--read-only` refuses the command (exit 1), so nothing is ever sent by mistake. Then the function
-runs once (never retried) and the result is printed: status, executed version, request id,
-time, the function's error with its stack trace, the response, and with text output the log
-tail and its REPORT summary. Exit 0 when the function succeeded, 1 on a function error, a
-throttle or any AWS error (one line on stderr, no traceback).
+read-only mode (`--read-only`, or the config file for the profile in use) refuses the command
+(exit 1), so nothing is ever sent by mistake. A generated API Gateway event requests a route the
+function serves (from its stack's template; `--route` picks another), so the handler does not
+answer "no route". Then the function runs once (never retried) and the result is printed:
+status, executed version, request id, time, the function's error with its stack trace, the
+response, and with text output the log tail and its REPORT summary. Exit 0 when the function
+succeeded, 1 on a function error, a throttle or any AWS error (one line on stderr, no traceback).
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from stackview.commands.base import EXIT_FAILURE, CliError, connect
+from stackview.commands.base import EXIT_FAILURE, connect
+from stackview.commands.guard import refuse_if_read_only
 from stackview.commands.safe_text import clean, one_line
 from stackview.events import generated, saved, validate
-from stackview.models.invoke import INVOCATION_TYPES, REQUEST_RESPONSE
+from stackview.models.invoke import INVOCATION_TYPES, REQUEST_RESPONSE, REST_API, HttpRoute
 
 EXIT_INPUT = 2  # the event was refused before anything was sent
 
@@ -42,6 +46,9 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     source.add_argument("--saved", metavar="NAME", help="a saved event of this function")
     source.add_argument("--generate", metavar="KIND", choices=generated.kinds(),
                         help="a generated event: " + ", ".join(generated.kinds()))
+    parser.add_argument("--route", metavar="'METHOD /PATH'",
+                        help="with --generate apigw-rest or apigw-http: the route the event requests "
+                        "(default: one the function serves, from its stack's template)")
     parser.add_argument("--type", dest="invocation_type", choices=INVOCATION_TYPES, default=REQUEST_RESPONSE,
                         help="RequestResponse (wait for the result, default), Event (queue it), "
                         "DryRun (check parameters and permission only)")
@@ -91,11 +98,10 @@ def check_event(text: str, where: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from stackview.aws.invoke import InvokeRefused, check_payload
 
-    if getattr(args, "read_only", False):
-        raise CliError("read-only mode: `invoke` runs the function (a mutation), so it is refused "
-                       "(run without --read-only to use it)")
+    refuse_if_read_only(args, "invoke", "runs the function (a mutation)")
     try:
         event = read_event(args)
+        _check_route(args)
         if event is not None:
             where = f" in {args.event}" if args.event and args.event != "-" else ""
             check_event(event[0], where)
@@ -110,9 +116,11 @@ def run(args: argparse.Namespace) -> int:
         session = conn.session
         try:
             if event is None:
+                route = _route_for(session, args)
                 made = generated.generate(args.generate, account=session.identity().account,
-                                          region=session.region or "us-east-1")
-                event = (made.text, f"generated:{args.generate}")
+                                          region=session.region or "us-east-1", route=route)
+                label = f"generated:{args.generate}" + (f" {route.label}" if route else "")
+                event = (made.text, label)
             result = _invoke(session, args, event)
         except InvokeRefused as exc:
             print(f"stackview: {exc.error.one_line()}", file=sys.stderr)
@@ -131,6 +139,52 @@ def run(args: argparse.Namespace) -> int:
     if result.throttled is not None:
         print(f"stackview: {clean(result.throttled.message)}", file=sys.stderr)
     return 0 if result.ok else EXIT_FAILURE
+
+
+def parse_route(text: str, kind: str) -> HttpRoute:
+    """`--route 'GET /orders/{orderId}'` for the generated event `kind`."""
+    method, _, path = text.strip().partition(" ")
+    path = path.strip()
+    if not method.isalpha() or not path.startswith("/") or " " in path:
+        raise InputRefused(f"--route: expected a method and a path, such as 'GET /orders/{{orderId}}', "
+                           f"not {one_line(text)!r}")
+    api = generated.get(kind).api
+    return HttpRoute(api or REST_API, method.upper(), path)
+
+
+def _check_route(args: argparse.Namespace) -> None:
+    """--route only with a generated HTTP event, and well formed (before anything is sent)."""
+    if not getattr(args, "route", None):
+        return
+    if not args.generate or generated.get(args.generate).api is None:
+        raise InputRefused("--route goes with --generate apigw-rest or --generate apigw-http")
+    parse_route(args.route, args.generate)
+
+
+def _route_for(session: Any, args: argparse.Namespace) -> HttpRoute | None:
+    """The route a generated HTTP event requests: --route, else the first the function serves
+    (its stack's template; said on stderr), else None (the sample route, with a warning)."""
+    if generated.get(args.generate).api is None:
+        return None
+    if args.route:
+        return parse_route(args.route, args.generate)
+    from stackview.aws.errors import describe
+    from stackview.aws.routes import function_routes
+
+    try:
+        known = generated.routes_for(args.generate, function_routes(session, args.function))
+    except Exception as exc:  # noqa: BLE001 - the sample route still makes an event
+        print(f"stackview: warning: the function's routes are not known "
+              f"({clean(describe(exc, profile=session.profile).one_line())}); the event uses a sample route",
+              file=sys.stderr)
+        return None
+    if not known:
+        print(f"stackview: warning: no {args.generate} route of {clean(args.function)} is known from its "
+              "stack's template; the event uses a sample route (choose one with --route)", file=sys.stderr)
+        return None
+    others = f" (also: {', '.join(r.label for r in known[1:])})" if len(known) > 1 else ""
+    print(f"stackview: the event requests {clean(known[0].label)}{clean(others)}", file=sys.stderr)
+    return known[0]
 
 
 def _invoke(session: Any, args: argparse.Namespace, event: tuple[str, str]) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 from stackview.events import http_events, record_events
 from stackview.events.ids import EventContext
 from stackview.events.validate import dumps
-from stackview.models.invoke import GENERATED, TestEvent
+from stackview.models.invoke import GENERATED, HTTP_API, REST_API, HttpRoute, TestEvent
 
 
 @dataclass(frozen=True)
@@ -24,16 +24,19 @@ class Generator:
     kind: str  # the name used on the command line and in the picker
     title: str
     description: str
-    build: Callable[[EventContext], dict[str, Any]]
+    build: Callable[..., dict[str, Any]]
+    #: The API Gateway flavour whose routes this event can be made for (REST_API, HTTP_API),
+    #: None when it takes no route; its builder then takes `route=` too.
+    api: str | None = None
 
 
 CATALOGUE: tuple[Generator, ...] = (
     Generator("apigw-rest", "API Gateway REST (proxy)",
               "REST API proxy integration, payload 1.0: POST with path parameters and a JSON body",
-              http_events.api_gateway_rest),
+              http_events.api_gateway_rest, REST_API),
     Generator("apigw-http", "API Gateway HTTP API (v2)",
               "HTTP API, payload 2.0: routeKey, rawPath, cookies, JSON body",
-              http_events.api_gateway_http),
+              http_events.api_gateway_http, HTTP_API),
     Generator("alb", "Application Load Balancer",
               "ALB target group request with headers and a JSON body", http_events.alb),
     Generator("sqs", "SQS message", "one queue message with its attributes and MD5 of the body",
@@ -76,17 +79,41 @@ def get(kind: str) -> Generator:
 
 
 def build(kind: str, *, account: str = "123456789012", region: str = "us-east-1",
-          now: datetime | None = None, seed: int | None = None) -> dict[str, Any]:
-    """The event as data (for callers that want to change a field before showing it)."""
+          now: datetime | None = None, seed: int | None = None,
+          route: HttpRoute | None = None) -> dict[str, Any]:
+    """The event as data (for callers that want to change a field before showing it). `route`
+    (one of the function's own, for the kinds that take one) is the request the event makes."""
     when: dict[str, Any] = {"now": now} if now is not None else {}
     context = EventContext(account=account, region=region, rng=random.Random(seed), **when)
-    return get(kind).build(context)
+    generator = get(kind)
+    if generator.api is not None and route is not None:
+        return generator.build(context, route=route)
+    return generator.build(context)
 
 
 def generate(kind: str, *, account: str = "123456789012", region: str = "us-east-1",
-             now: datetime | None = None, seed: int | None = None) -> TestEvent:
-    """A generated event as pretty JSON text, named by its kind."""
+             now: datetime | None = None, seed: int | None = None,
+             route: HttpRoute | None = None) -> TestEvent:
+    """A generated event as pretty JSON text, named by its kind (and its route, if any)."""
     generator = get(kind)
-    value = build(kind, account=account, region=region, now=now, seed=seed)
-    return TestEvent(name=generator.kind, source=GENERATED, text=dumps(value),
-                     description=generator.description)
+    value = build(kind, account=account, region=region, now=now, seed=seed, route=route)
+    description = generator.description
+    if route is not None and generator.api is not None:
+        description = f"{route.label}, a route of the function"
+    return TestEvent(name=generator.kind, source=GENERATED, text=dumps(value), description=description)
+
+
+#: Which routes go first when one must be chosen: a read (GET) without path parameters assumes
+#: the least about the handler (no body it must accept, no id that must exist).
+def route_preference(route: HttpRoute) -> tuple[int, int]:
+    method_rank = {"GET": 0, "ANY": 1, "HEAD": 2}.get(route.method, 3)
+    return (method_rank, route.path.count("{"))
+
+
+def routes_for(kind: str, routes: list[HttpRoute]) -> list[HttpRoute]:
+    """The routes `kind` can be made for, best first (see route_preference); [] for kinds
+    without routes."""
+    api = get(kind).api
+    if api is None:
+        return []
+    return sorted((r for r in routes if r.api == api), key=route_preference)

@@ -195,3 +195,24 @@ class TestEvent:
     def __post_init__(self) -> None:
         if self.source not in EVENT_SOURCES:
             raise ValueError(f"event source must be one of {', '.join(EVENT_SOURCES)}")
+
+
+#: The two API Gateway flavours a route belongs to (which generated event fits it).
+REST_API, HTTP_API = "rest", "http"
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    """A route a function serves behind API Gateway, as its stack's template declares it.
+
+    `api` is REST_API (payload format 1.0, the `apigw-rest` event) or HTTP_API (2.0,
+    `apigw-http`); `method` is upper case (`ANY` for any method); `path` keeps its
+    `{parameters}` (`/orders/{orderId}`, `/files/{proxy+}`)."""
+
+    api: str
+    method: str
+    path: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"

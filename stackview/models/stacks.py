@@ -118,6 +118,16 @@ class StackEvent:
     status: str
     status_reason: str = ""
     physical_id: str = ""
+    #: The rest of what DescribeStackEvents says about the event (shown by its detail view).
+    stack_name: str = ""
+    client_request_token: str = ""
+    detailed_status: str = ""
+    resource_properties: str = ""
+    hook_type: str = ""
+    hook_status: str = ""
+    hook_status_reason: str = ""
+    hook_invocation_point: str = ""
+    hook_failure_mode: str = ""
 
     @property
     def family(self) -> StatusFamily:

@@ -1,4 +1,8 @@
-"""The header: where you are (breadcrumbs) and against what (account, region, profile, read-only)."""
+"""The header: where you are (breadcrumbs) and against what (account, region, profile, read-only).
+
+On a narrow terminal the current screen's name and the READ-ONLY badge stay: the context on
+the right gives up its labels, then the account, the region and the profile, before the
+breadcrumbs lose the current screen (`context_text`)."""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ class AppHeader(Horizontal):
         yield Static(id="context")
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._refresh_crumbs)
+        self._refresh_context()
 
     def on_mount(self) -> None:
         self.watch(self.app, "identity", self._refresh_context)
@@ -73,14 +77,41 @@ class AppHeader(Horizontal):
         app = host(self)
         session = app.session
         identity: Identity | None = app.identity
-        text = Text()
-        text.append("account ", style="dim")
-        text.append(identity.account if identity else "…")
-        text.append("  region ", style="dim")
-        text.append(neutralize(session.region or "-"))
-        text.append("  profile ", style="dim")
-        text.append(neutralize(session.label))
-        if app.read_only:
-            text.append("  ")
-            text.append_text(badge(self.app, "READ-ONLY", "sv-badge-read-only"))
+        badge_text = badge(self.app, "READ-ONLY", "sv-badge-read-only") if app.read_only else None
+        facts = [("account", identity.account if identity else "…"), ("region", session.region or "-"),
+                 ("profile", session.label)]
+        room = self.size.width - 2 - self._crumb_room() if self.size.width else 10_000
+        text = context_text(facts, badge_text, room)
         targets.first(Static).update(text)
+        self.call_after_refresh(self._refresh_crumbs)
+
+    def _crumb_room(self) -> int:
+        """What the current screen's name needs (at most CRUMB_ROOM), kept free of the context."""
+        current = self.screen.crumb if isinstance(self.screen, AppScreen) else ""
+        return min(len(neutralize(current)), CRUMB_ROOM) + 2
+
+
+#: The current screen's name keeps at least this many columns of the header, however narrow.
+CRUMB_ROOM = 24
+
+
+def context_text(facts: list[tuple[str, str]], read_only: Text | None, room: int) -> Text:
+    """`account A  region R  profile P  READ-ONLY` in at most `room` columns: narrower headers
+    drop the labels, then the account, then the region, then the profile; the READ-ONLY badge
+    (the mode that decides what the keys do) is the last thing to go."""
+    for labels, keep in ((True, 3), (False, 3), (False, 2), (False, 1), (False, 0)):
+        text = Text()
+        for label, value in facts[len(facts) - keep:]:
+            separator = "  " if text else ""
+            if labels:
+                text.append(f"{separator}{label} ", style="dim")
+            else:
+                text.append(separator)
+            text.append(neutralize(value))
+        if read_only is not None:
+            if text:
+                text.append("  ")
+            text.append_text(read_only)
+        if text.cell_len <= room:
+            return text
+    return text

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.screen import Screen
+from textual.widgets import Footer
 
 from stackview.widgets.background import Background
 from stackview.widgets.host import Host
@@ -49,3 +50,15 @@ class AppScreen(Background, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def on_resize(self) -> None:
+        """Below NARROW columns the footer packs its keys closer and leaves out the palette hint
+        (Ctrl+P still opens it, `?` lists every key), so the screen's own keys stay in view."""
+        narrow = self.size.width < NARROW
+        for footer in self.query(Footer):
+            footer.compact = narrow
+            footer.show_command_palette = not narrow
+
+
+#: Terminals narrower than this get the compact footer.
+NARROW = 100

@@ -6,11 +6,18 @@ Panels are the commonest user of `Background` (widgets/background.py):
   the previous content stays;
 - with `auto_refresh`, the next poll is scheduled only when the current one has finished, so
   polls never overlap;
+- after a failure the panel tries again by itself (an endpoint that comes back must not leave a
+  stale warning until `r`): after `retry_base` seconds, doubling with each failure in a row up to
+  `retry_cap`, with jitter so panels that failed together do not retry together; the warning line
+  counts down to the next try; a success resets the back-off; `r` still retries at once;
 - a result that arrives after a newer request was made is dropped (Background's generations).
 """
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -36,12 +43,21 @@ class DataPanel(Background, Vertical):
 
     #: Seconds between automatic refreshes (None: only on `r`).
     auto_refresh: ClassVar[float | None] = None
+    #: The first retry after a failure, and the longest wait between retries (seconds).
+    retry_base: ClassVar[float] = 2.0
+    retry_cap: ClassVar[float] = 60.0
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._timer: Timer | None = None
         self.data: Any = None
         self.error: UserError | None = None
+        #: Failures in a row (0 after a success), and when the next retry is due (monotonic).
+        self.failures = 0
+        self._retry_at: float | None = None
+        self._countdown: Timer | None = None
+        #: A factor around 1 for each retry delay (a test fixes it).
+        self.retry_jitter: Callable[[], float] = lambda: random.uniform(0.8, 1.2)
 
     # -- to implement -------------------------------------------------------------------------
     def compose_content(self) -> ComposeResult:
@@ -73,11 +89,16 @@ class DataPanel(Background, Vertical):
             self._timer = None
         if self.data is None:
             self.loading = True
+        if self.error is not None:  # a retry (by itself, or `r`) is under way
+            self._retry_at = time.monotonic()
+            self._show_error()
         self.run_in_thread(FETCH, self.fetch, self._loaded, failed=self._failed)
 
     def _loaded(self, data: Any) -> None:
         self.loading = False
         self.error = None
+        self.failures = 0
+        self._stop_countdown()
         self.remove_class("-failed")
         self.data = data
         self._schedule_next()  # before show: a failure drawing the data must not stop the polls
@@ -86,12 +107,44 @@ class DataPanel(Background, Vertical):
     def _failed(self, error: UserError) -> None:
         self.loading = False
         self.error = error
-        text = literal_text(f"⚠ {error.one_line()}")
-        text.append("   r: retry", style="dim")
-        self.query_one(".panel-error", Static).update(text)
+        self.failures += 1
         self.add_class("-failed")
-        if self._timer is None:
-            self._schedule_next()
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.is_mounted:
+            delay = self.retry_delay(self.failures)
+            self._retry_at = time.monotonic() + delay
+            self._timer = self.set_timer(delay, self.reload)
+            if self._countdown is None:
+                self._countdown = self.set_interval(1.0, self._show_error)
+        self._show_error()
+
+    def retry_delay(self, failures: int) -> float:
+        """Seconds before the next try after `failures` failures in a row."""
+        delay = self.retry_base * 2 ** min(failures - 1, 30)
+        return min(self.retry_cap, delay * self.retry_jitter())
+
+    def _show_error(self) -> None:
+        if self.error is None:
+            return
+        text = literal_text(f"⚠ {self.error.one_line()}")
+        left = None if self._retry_at is None else self._retry_at - time.monotonic()
+        if left is not None and left >= 0.5 and not self.loading:
+            text.append(f"   retrying in {left:.0f} s · r: retry now", style="dim")
+        elif left is not None:
+            text.append("   retrying…", style="dim")
+        else:
+            text.append("   r: retry", style="dim")
+        lines = self.query(".panel-error")
+        if lines:  # not while the panel is being taken down
+            lines.first(Static).update(text)
+
+    def _stop_countdown(self) -> None:
+        self._retry_at = None
+        if self._countdown is not None:
+            self._countdown.stop()
+            self._countdown = None
 
     def _schedule_next(self) -> None:
         if self._timer is not None:

@@ -11,6 +11,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 from stackview.navigation import Command, complete
+from stackview.widgets.interrupt import Interruptible, interrupt_binding
 
 Names = Callable[[], Mapping[str, Sequence[str]]]
 
@@ -27,7 +28,7 @@ class JumpSuggester(Suggester):
         return complete(value, self._commands, self._names())
 
 
-class JumpScreen(ModalScreen[str | None]):
+class JumpScreen(Interruptible, ModalScreen[str | None]):
     """Returns the typed command on Enter, None on Esc."""
 
     DEFAULT_CSS = """
@@ -37,6 +38,7 @@ class JumpScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="jump.cancel"),
         Binding("tab", "accept_suggestion", "Complete", show=False, id="jump.complete"),
+        interrupt_binding("jump"),
     ]
 
     def __init__(self, commands: Sequence[Command], names: Names, hint: str = "", initial: str = ":") -> None:

@@ -1,4 +1,5 @@
-"""A DataTable of records: rows keyed by identity, filtered case-insensitively, cursor kept.
+"""A DataTable of records: rows keyed by identity (made unique), filtered case-insensitively,
+cursor kept, Status kept on screen at narrow widths (column_fit).
 
 Cells are Rich Text built with `literal_text` (never markup strings), so AWS values show as data.
 """
@@ -15,6 +16,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from stackview.widgets.column_fit import PRIORITY, column_caps
+
 
 @dataclass(frozen=True)
 class Record:
@@ -28,6 +31,23 @@ class Record:
 
 def _plain(cell: RenderableType) -> str:
     return getattr(cell, "plain", None) or str(cell)
+
+
+def unique_keys(records: Iterable[Record]) -> list[Record]:
+    """The records with keys made unique, whatever the data looks like: AWS values used as keys
+    can be empty or repeat (two resources without a physical id, a nested template used twice),
+    and DataTable refuses a repeated row key. A repeat gets `key#2`, `key#3`... in order, so the
+    same data keeps the same keys from one refresh to the next (the cursor stays on its row)."""
+    seen: set[str] = set()
+    result = []
+    for record in records:
+        key, count = record.key, 1
+        while key in seen:
+            count += 1
+            key = f"{record.key}#{count}"
+        seen.add(key)
+        result.append(record if key == record.key else Record(key, record.cells, record.value, record.search))
+    return result
 
 
 class RecordTable(DataTable):
@@ -48,12 +68,16 @@ class RecordTable(DataTable):
         record: Record
 
     def __init__(self, columns: Sequence[str], *, id: str | None = None,
-                 max_widths: dict[str, int] | None = None) -> None:
+                 max_widths: dict[str, int] | None = None, keep: str = PRIORITY) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._column_labels = tuple(columns)
         #: Long values (ARNs, physical ids) end in "…" beyond these widths, so the columns after
         #: them (status, reason) stay on screen; `c` still copies the whole value.
         self._max_widths = tuple((max_widths or {}).get(label) for label in self._column_labels)
+        #: What `_capped` applies: the caps above, narrowed to keep the `keep` column (Status,
+        #: unless the table says otherwise) on screen at narrow widths (column_fit).
+        self._caps: tuple[int | None, ...] = self._max_widths
+        self._keep = keep
         self._records: list[Record] = []
         self._shown: list[Record] = []
         self.filter_text = ""
@@ -72,7 +96,7 @@ class RecordTable(DataTable):
     def set_records(self, records: Iterable[Record]) -> None:
         self._records = [
             r if r.search else Record(r.key, r.cells, r.value, " ".join(map(_plain, r.cells)).lower())
-            for r in records
+            for r in unique_keys(records)
         ]
         self._redraw()
 
@@ -87,7 +111,12 @@ class RecordTable(DataTable):
         scroll_x, scroll_y = self.scroll_x, self.scroll_y
         needle = self.filter_text.lower()
         self._shown = [r for r in self._records if needle in r.search] if needle else self._records
-        self.clear()
+        caps = self._fit_caps()
+        narrower = caps != self._caps  # DataTable columns never shrink by themselves: start again
+        self._caps = caps
+        self.clear(columns=narrower)
+        if narrower:
+            self.add_columns(*self._column_labels)
         for record in self._shown:
             self.add_row(*self._capped(record.cells), key=record.key)
         self.scroll_to(scroll_x, scroll_y, animate=False, immediate=True)
@@ -97,11 +126,26 @@ class RecordTable(DataTable):
                     self.move_cursor(row=index, animate=False)
                     break
 
+    def _fit_caps(self) -> tuple[int | None, ...]:
+        natural = [len(label) for label in self._column_labels]
+        for record in self._shown:
+            for index, cell in enumerate(record.cells[: len(natural)]):
+                width = cell.cell_len if isinstance(cell, Text) else len(_plain(cell))
+                natural[index] = max(natural[index], width)
+        # The vertical scrollbar counts as present: it appears once the rows are in.
+        width = self.size.width - self.styles.gutter.width - self.styles.scrollbar_size_vertical
+        return column_caps(self._column_labels, natural, self._max_widths, width if self.size.width else 0,
+                           self.app.console.width, self._keep)
+
+    def on_resize(self) -> None:
+        if self._records and self._fit_caps() != self._caps:
+            self._redraw()
+
     def _capped(self, cells: tuple[RenderableType, ...]) -> tuple[RenderableType, ...]:
-        if not any(self._max_widths):
+        if not any(self._caps):
             return cells
         capped = []
-        for cell, width in zip(cells, self._max_widths):
+        for cell, width in zip(cells, self._caps):
             if width and isinstance(cell, Text) and cell.cell_len > width:
                 cell = cell.copy()
                 cell.truncate(width, overflow="ellipsis")

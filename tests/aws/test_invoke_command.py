@@ -52,6 +52,7 @@ def environment(scratch_endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.setenv("STACKVIEW_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("STACKVIEW_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("STACKVIEW_CONFIG", str(tmp_path / "config.yaml"))  # no user config: not read-only
 
 
 def run(scratch_endpoint, *argv: str) -> int:

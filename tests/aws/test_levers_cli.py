@@ -4,6 +4,7 @@ new processes (a restart, another machine) that must still restore exactly."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -168,3 +169,38 @@ def test_failures_are_one_line_and_non_zero(env, where) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     (line,) = [line for line in result.stderr.splitlines() if not line.endswith("...")]
     assert line.startswith("stackview: ") and "not found" in line.lower()
+
+
+def test_read_only_for_the_implicit_default_profile(env, where, demo_session, tmp_path) -> None:
+    """No --profile, no AWS_PROFILE: the profile in use is "default", and its read_only holds."""
+    name = make_function(demo_session)
+    config = tmp_path / "stackview.yaml"
+    config.write_text("profiles:\n  default:\n    read_only: true\n")
+    try:
+        result = stackview(dict(env, STACKVIEW_CONFIG=str(config)), *where, "throttle", name, "--yes")
+        assert result.returncode == 1
+        assert "read-only mode" in result.stderr and "profile default read-only" in result.stderr
+        assert reserved_concurrency(demo_session, name) is None
+    finally:
+        demo_session.client("lambda").delete_function(FunctionName=name)
+
+
+def test_the_profile_judged_is_the_profile_used(env, where, demo_session, tmp_path) -> None:
+    """The config's default_profile is judged for read-only and then used to connect (it used to
+    be judged and then ignored: the command ran on the AWS default profile)."""
+    name = make_function(demo_session)
+    aws_config = tmp_path / "aws-config"
+    key, secret = demo_session._credentials
+    aws_config.write_text(f"[profile dev]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n")
+    config = tmp_path / "stackview.yaml"
+    config.write_text("default_profile: dev\nprofiles:\n  default:\n    read_only: true\n")
+    child = dict(env, STACKVIEW_CONFIG=str(config), AWS_CONFIG_FILE=str(aws_config))
+    del child["AWS_ACCESS_KEY_ID"], child["AWS_SECRET_ACCESS_KEY"]
+    try:
+        result = stackview(child, *where, "throttle", name, "--yes")
+        assert result.returncode == 0, result.stderr
+        assert reserved_concurrency(demo_session, name) == 0
+        audit_log = (Path(env["STACKVIEW_STATE_DIR"]) / "audit.jsonl").read_text().splitlines()
+        assert json.loads(audit_log[-1])["profile"] == "dev"
+    finally:
+        demo_session.client("lambda").delete_function(FunctionName=name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Static
 
 from stackview import audit
 from stackview.app import create_app
@@ -288,11 +288,19 @@ async def test_stack_kill_switch_needs_the_typed_name_and_restores_each_function
                                   names[0]: "4", names[1]: "none"}
         ok = asked.query_one("#confirm-ok", Button)
         typed = asked.query_one("#confirm-typed", Input)
-        typed.focus()
+        problem = asked.query_one("#confirm-problem", Static)
+        # The box to type in has the focus: what is typed lands there, no click or Tab first.
+        assert asked.focused is typed
+        await pilot.press("enter")  # a reflexive Enter: nothing happens, and the dialog says why
+        assert app.screen is asked and "Nothing typed" in str(problem.render())
         await pilot.press(*stack[:-1])
-        assert ok.disabled
+        assert typed.value == stack[:-1] and ok.disabled
+        await pilot.press("enter")  # a wrong name says so in the dialog, and changes nothing
+        assert app.screen is asked
+        assert f"{stack[:-1]} does not match: type {stack} exactly" in str(problem.render())
+        assert [reserved_concurrency(session, n) for n in names] == [4, None]
         await pilot.press(stack[-1])
-        assert not ok.disabled
+        assert not ok.disabled and str(problem.render()) == ""
         await pilot.press("enter")
         message, _ = await wait_notice(pilot, notices, f"{stack}: throttled 2 of 2 functions")
         assert f"{names[0]}: 4 -> 0" in message and f"{names[1]}: none -> 0" in message
@@ -301,7 +309,11 @@ async def test_stack_kill_switch_needs_the_typed_name_and_restores_each_function
                        message="THROTTLED badges")
 
         await pilot.press("U")
-        await dialog(pilot, ConfirmScreen)
+        restore = await dialog(pilot, ConfirmScreen)
+        # The restore shows, per function, the value it will put back and where it was recorded.
+        assert details(restore) == {"Stack": stack, "Account": ACCOUNT, "Region": session.region,
+                                    names[0]: "0 -> 4 (recorded in the tag)",
+                                    names[1]: "0 -> none (recorded in the tag)"}
         await confirm(pilot)
         await wait_notice(pilot, notices, f"{stack}: restored 2 of 2 functions")
     assert [reserved_concurrency(session, n) for n in names] == [4, None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -94,3 +95,56 @@ def test_project_must_be_a_directory(tmp_path, capsys) -> None:
     assert cli.main(["--project", str(missing), "--region", "us-east-1"]) == cli.EXIT_FAILURE
     err = capsys.readouterr().err
     assert f"--project: {missing} is not a directory" in err and "Traceback" not in err
+
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def aws_configure_set_region(config_file: Path, region: str) -> None:
+    """`aws configure set region R` on this config file (what it writes, when the AWS CLI is
+    not installed: `region = R` in the default profile's section)."""
+    aws = shutil.which("aws")
+    if aws is None:
+        config_file.write_text(f"[default]\nregion = {region}\n")
+        return
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_CONFIG_FILE=str(config_file), AWS_SHARED_CREDENTIALS_FILE=str(config_file) + ".keys")
+    subprocess.run([aws, "configure", "set", "region", region], env=env, check=True, timeout=60)
+
+
+@pytest.mark.parametrize("stray", ["", "eu-central-1"], ids=["no-region", "AWS_REGION-set"])
+def test_the_no_region_advice_works_when_followed(tmp_path: Path, stray) -> None:
+    """Each way the message names is followed in a new process and gets past the region error
+    (to the closed endpoint behind it). AWS_REGION alone does not: botocore reads
+    AWS_DEFAULT_REGION."""
+    config_file = tmp_path / "aws-config"
+    config_file.write_text("")
+    credentials = tmp_path / "aws-credentials"
+    credentials.write_text("[default]\naws_access_key_id=a\naws_secret_access_key=b\n")
+    endpoint = f"http://127.0.0.1:{closed_port()}"
+
+    def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(AWS_CONFIG_FILE=str(config_file), AWS_SHARED_CREDENTIALS_FILE=str(credentials),
+                   AWS_EC2_METADATA_DISABLED="true", HOME=str(tmp_path), **extra)
+        if stray:
+            env["AWS_REGION"] = stray
+        return subprocess.run([sys.executable, "-m", "stackview", "--endpoint-url", endpoint, *args],
+                              capture_output=True, text=True, env=env, timeout=60)
+
+    first = run()
+    assert_one_line_error(first, "no AWS region is set")
+    line = first.stderr.strip().splitlines()[-1]
+    if stray:
+        assert "AWS_REGION is set, but botocore reads AWS_DEFAULT_REGION" in line
+    region = stray or "eu-west-1"
+    assert f"--region {region}" in line and f"AWS_DEFAULT_REGION={region}" in line
+    assert f"`aws configure set region {region}`" in line
+    assert_one_line_error(run("--region", region), "cannot reach the endpoint")
+    assert_one_line_error(run(AWS_DEFAULT_REGION=region), "cannot reach the endpoint")
+    aws_configure_set_region(config_file, region)
+    assert_one_line_error(run(), "cannot reach the endpoint")

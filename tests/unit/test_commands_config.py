@@ -25,6 +25,8 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("STACKVIEW_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(aws))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_PROFILE", raising=False)
     monkeypatch.setattr(cli, "COMMANDS", ("config",))
     return config_file
 
@@ -52,7 +54,8 @@ def test_no_config_file_prints_defaults_and_exits_0(home, capsys):
         "logs": {"buffer_lines": 100000, "requests_per_second": 4.0},
         "keymap": {}, "profiles": {},
     }
-    assert "every profile: theme stackview-dark, read-only no" in out
+    # No --profile, no AWS_PROFILE: botocore's profile named "default" is the one in use.
+    assert "  default (in use): theme stackview-dark, read-only no" in out
     themes = out.split("\nThemes\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert [line.split()[0] for line in themes[:4]] == [
         "red-alert", "stackview-dark", "stackview-high-contrast", "stackview-light"]
@@ -95,6 +98,25 @@ def test_profile_option_and_read_only_flag_are_reflected(home, capsys):
     assert status == 0
     assert "  default (in use): theme stackview-dark, read-only yes" in out
     assert "  prod: theme red-alert, read-only yes" in out
+
+
+@pytest.mark.parametrize("text", ["read_only: maybe\n", "profiles:\n  default: yes\n", "read_only: [\n"])
+def test_an_unreadable_read_only_setting_shows_as_read_only(home, capsys, text):
+    """What the levers do (they refuse) is what `stackview config` says."""
+    home.write_text(text)
+    status, out = run(capsys)
+    assert status == 1
+    assert settings_yaml(out)["read_only"] is True
+    assert "read_only: true  # the file's read-only setting cannot be read: read-only holds" in out
+    assert "  default (in use): theme stackview-dark, read-only yes" in out
+
+
+def test_the_profile_in_use_follows_the_environment(home, capsys, monkeypatch):
+    home.write_text("profiles:\n  prod:\n    read_only: true\n")
+    monkeypatch.setenv("AWS_PROFILE", "prod")
+    status, out = run(capsys)
+    assert status == 0
+    assert "  prod (in use): theme stackview-dark, read-only yes" in out
 
 
 def test_problems_from_config_and_themes_are_all_printed_and_exit_1(home, capsys):

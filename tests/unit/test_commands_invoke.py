@@ -20,6 +20,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(cli, "COMMANDS", ("invoke",))
     monkeypatch.setenv("STACKVIEW_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("STACKVIEW_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("STACKVIEW_CONFIG", str(tmp_path / "config.yaml"))  # read-only is judged from it
 
     def no_connection(*args, **kwargs):
         raise AssertionError("connect() must not be called: nothing may be sent")

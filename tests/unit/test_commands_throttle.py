@@ -17,7 +17,8 @@ def commands(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("STACKVIEW_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("STACKVIEW_CONFIG", str(tmp_path / "config.yaml"))
     # No credentials anywhere: a command that tried to connect would fail on them.
-    for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                 "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
@@ -56,6 +57,47 @@ def test_read_only_from_the_config_file(tmp_path, capsys, config, argv, reason) 
     assert cli.main(argv) == cli.EXIT_FAILURE
     err = capsys.readouterr().err
     assert "read-only mode" in err and reason in err and "credentials" not in err
+
+
+DEFAULT_READ_ONLY = "profiles:\n  default:\n    read_only: true\n"
+PROD_READ_ONLY = "profiles:\n  prod:\n    read_only: true\n"
+
+
+@pytest.mark.parametrize("config,env,argv,profile", [
+    # Nothing chooses a profile: botocore uses the one named "default", and so does read-only.
+    (DEFAULT_READ_ONLY, {}, ["throttle", "orders", "--yes"], "default"),
+    (DEFAULT_READ_ONLY, {}, ["unthrottle", "--stack", "shop", "--yes"], "default"),
+    (DEFAULT_READ_ONLY, {}, ["--profile", "default", "throttle", "orders"], "default"),
+    (PROD_READ_ONLY, {"AWS_PROFILE": "prod"}, ["throttle", "orders"], "prod"),
+    (PROD_READ_ONLY, {"AWS_DEFAULT_PROFILE": "prod"}, ["throttle", "orders"], "prod"),
+    ("default_profile: prod\n" + PROD_READ_ONLY, {"AWS_PROFILE": "dev"}, ["throttle", "orders"], "prod"),
+], ids=["implicit-default", "implicit-default-stack", "flag", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+        "default_profile-over-AWS_PROFILE"])
+def test_read_only_holds_however_the_profile_is_chosen(tmp_path, monkeypatch, capsys, config, env, argv,
+                                                       profile) -> None:
+    (tmp_path / "config.yaml").write_text(config)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(argv) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert f"the config file makes the profile {profile} read-only" in err and "credentials" not in err
+
+
+def test_invoke_is_refused_by_the_config_too(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(cli, "COMMANDS", ("invoke",))
+    (tmp_path / "config.yaml").write_text(DEFAULT_READ_ONLY)
+    assert cli.main(["invoke", "orders"]) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert "read-only mode: `invoke` runs the function" in err and "profile default read-only" in err
+
+
+def test_headless_commands_use_the_config_default_region(tmp_path, capsys) -> None:
+    """Without the config's default_region the command stops at "no AWS region"; with it, it
+    goes on (and stops here only for want of credentials)."""
+    (tmp_path / "config.yaml").write_text("default_region: eu-west-1\n")
+    assert cli.main(["throttle", "orders", "--yes"]) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert "no AWS region" not in err and "no AWS credentials" in err
 
 
 def test_a_read_only_profile_does_not_bind_another(tmp_path, capsys) -> None:

@@ -90,6 +90,20 @@ def test_event_is_split_on_runs_of_spaces_and_tabs() -> None:
     assert matches(pattern, "  one two three")
 
 
+@pytest.mark.parametrize("event", [
+    "one\ttwo\tthree", "one \t two\t\t three", "\tone\ttwo three", 'one\t"two"\tthree',
+    "one\t[two]\tthree",
+])
+def test_tabs_separate_fields_like_spaces(event) -> None:
+    assert matches("[a = one, b = two, c = three]", event)
+    assert matches("[a, ..., c = three]", event)
+    assert not matches("[a = one, b = two, c = three, d]", event)
+
+
+def test_the_last_field_keeps_the_tabs_of_the_remainder() -> None:
+    assert matches(r"[a, rest = %^two\x09three$%]", "one\ttwo\tthree")
+
+
 def test_newline_is_not_a_separator() -> None:
     assert not matches("[a = one, b]", "one\ntwo three")
     assert matches("[a = one*, b]", "one\ntwo three")

@@ -101,11 +101,36 @@ def test_non_ascii_is_rejected_and_reachable_with_hex_escape() -> None:
     assert matches(r"%caf\xe9%", "un café")
 
 
-def test_space_inside_regex_is_rejected() -> None:
-    with pytest.raises(FilterPatternError) as info:
-        compile_pattern("{ $.a = %two words% }")
-    assert "' '" in info.value.message
-    assert info.value.position == 12
+def test_the_documentations_regex_with_spaces_is_accepted() -> None:
+    """AWS's own user guide filters Lambda lines with this very pattern."""
+    pattern = "%^starting|^initializing|^shutting down%"
+    assert matches(pattern, "shutting down the worker")
+    assert matches(pattern, "initializing cache")
+    assert not matches(pattern, "now shutting down")  # anchored: only at the start
+    assert compile_pattern(pattern).spans("shutting down the worker") == [(0, 13)]
+
+
+@pytest.mark.parametrize("pattern,message,expected", [
+    ("{ $.a = %two words% }", '{"a": "two words here"}', True),
+    ("{ $.a = %two words% }", '{"a": "two  words"}', False),
+    ("[level, msg = %shutting down%]", "INFO shutting down now", True),
+    ("ERROR %timed out%", "ERROR: task timed out", True),
+    (r"%a\ b%", "a b", True),  # an escaped space is the same space
+])
+def test_a_space_inside_a_regex_is_a_literal_space(pattern, message, expected) -> None:
+    assert matches(pattern, message) is expected
+
+
+@pytest.mark.parametrize("pattern,message", [
+    (r"%line\ssecond%", "line\nsecond"),
+    (r"%^a\s+b$%", "a\n\n b"),
+    (r"%a[\s]b%", "a\nb"),
+    (r"{ $.m = %line\ssecond% }", '{"m": "line\\nsecond"}'),
+    (r"[m = %line\ssecond%]", "line\nsecond"),
+])
+def test_backslash_s_matches_a_newline_wherever_a_regex_goes(pattern, message) -> None:
+    assert matches(pattern, message)
+    assert not matches(pattern, message.replace("\n", "x").replace("\\n", "x"))
 
 
 @pytest.mark.parametrize(

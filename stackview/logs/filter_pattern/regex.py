@@ -1,6 +1,6 @@
 """`%regex%` values: AWS's restricted regex dialect, checked and translated to Python `re`.
 
-AWS accepts a small alphabet (ASCII letters and digits, `_ # = @ / ; , - :` and the operators
+AWS accepts a small alphabet (ASCII letters and digits, the space, `_ # = @ / ; , - :` and the operators
 `^ $ ? [ ] { } | \\ * + .`), no parentheses, no other punctuation, no non-ASCII text. We check that
 alphabet ourselves rather than trusting Python's parser, because Python accepts far more (groups,
 look-arounds, `\\b`, literal `{`) and the local matcher must reject what AWS rejects.
@@ -22,7 +22,8 @@ import warnings
 
 from stackview.logs.filter_pattern.errors import FilterPatternError, Limits
 
-_SYMBOLS = frozenset("_#=@/;,-:")
+# The space too: AWS's own documentation filters with `%^starting|^initializing|^shutting down%`.
+_SYMBOLS = frozenset("_#=@/;,-: ")
 _OPERATORS = frozenset("^$?[]{}|\\*+.")
 _ALNUM = frozenset(string.ascii_letters + string.digits)
 ALLOWED = _ALNUM | _SYMBOLS | _OPERATORS

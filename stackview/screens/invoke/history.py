@@ -26,6 +26,7 @@ from stackview.aws.shared_events import SharedEvents
 from stackview.events.history import InvokeHistory, compare
 from stackview.models.invoke import InvokeResult
 from stackview.screens.invoke.result import qualifier_label
+from stackview.widgets.interrupt import Interruptible, interrupt_binding
 from stackview.widgets.literal import literal_text, neutralize
 from stackview.widgets.styles import style_for
 
@@ -83,7 +84,7 @@ class HistoryChoice:
     result: InvokeResult
 
 
-class HistoryScreen(ModalScreen[HistoryChoice | None]):
+class HistoryScreen(Interruptible, ModalScreen[HistoryChoice | None]):
     """The session's invokes of one function, newest first: show, re-run, mark two and compare."""
 
     DEFAULT_CSS = """
@@ -96,10 +97,12 @@ class HistoryScreen(ModalScreen[HistoryChoice | None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Close", id="history.close"),
+        interrupt_binding("history"),
         Binding("r", "rerun", "Re-run", id="history.rerun"),
         Binding("space", "mark", "Mark", id="history.mark"),
         Binding("c", "compare", "Compare", id="history.compare"),
     ]
+    interrupt_action = "close"
 
     def __init__(self, history: InvokeHistory, function: str) -> None:
         super().__init__()
@@ -191,14 +194,15 @@ def render_comparison(before: InvokeResult, after: InvokeResult, app: App) -> Te
     return text
 
 
-class CompareScreen(ModalScreen[None]):
+class CompareScreen(Interruptible, ModalScreen[None]):
     DEFAULT_CSS = """
     CompareScreen { align: center middle; }
     CompareScreen > VerticalScroll {
         width: 110; max-width: 98%; height: 85%; border: thick $accent; background: $surface; padding: 0 1;
     }
     """
-    BINDINGS = [Binding("escape", "close", "Close", id="compare.close")]
+    BINDINGS = [Binding("escape", "close", "Close", id="compare.close"), interrupt_binding("compare")]
+    interrupt_action = "close"
 
     def __init__(self, before: InvokeResult, after: InvokeResult) -> None:
         super().__init__()

@@ -1,7 +1,9 @@
 """The event picker: saved, SAM project, shared and generated events, one tab each.
 
 Saved and project events are small local files and generated ones are pure Python, so they are
-listed at once; shared events are an AWS call, made in a thread worker. When the shared-events
+listed at once; shared events are an AWS call, made in a thread worker, and so are the function's
+HTTP routes (its stack's template): when they arrive, the API Gateway events are listed once per
+route, so a generated request reaches a route the handler serves. When the shared-events
 registry cannot be used (always in the demo world: moto has no EventBridge Schemas), its tab says
 why, the user is notified once per session, and the other tabs keep working.
 
@@ -24,13 +26,15 @@ from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from stackview.aws.errors import UserError
+from stackview.aws.routes import function_routes
 from stackview.aws.shared_events import unavailability
 from stackview.events import generated, project, saved
-from stackview.models.invoke import GENERATED, PROJECT, SAVED, SHARED, TestEvent
+from stackview.models.invoke import GENERATED, PROJECT, SAVED, SHARED, HttpRoute, TestEvent
 from stackview.screens.invoke.history import InvokeSessionState
 from stackview.screens.invoke.prompt import NamePrompt
 from stackview.widgets.background import Background
 from stackview.widgets.confirm import ConfirmScreen
+from stackview.widgets.interrupt import Interruptible, interrupt_binding
 from stackview.widgets.literal import literal_text, neutralize
 
 TABS = (SAVED, PROJECT, SHARED, GENERATED)
@@ -53,7 +57,7 @@ class EventList(OptionList):
     BINDINGS = [Binding("enter", "select", "Load", id="events.load")]
 
 
-class EventPickerScreen(Background, ModalScreen[TestEvent | None]):
+class EventPickerScreen(Interruptible, Background, ModalScreen[TestEvent | None]):
     DEFAULT_CSS = """
     EventPickerScreen { align: center middle; }
     EventPickerScreen > Vertical {
@@ -67,11 +71,13 @@ class EventPickerScreen(Background, ModalScreen[TestEvent | None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Close", id="events.close"),
+        interrupt_binding("events"),
         Binding("r", "rename", "Rename", id="events.rename"),
         Binding("d", "delete", "Delete", id="events.delete"),
         *(Binding(str(n), f"tab('{tab}')", TITLES[tab], show=False, id=f"events.tab.{tab}")
           for n, tab in enumerate(TABS, start=1)),
     ]
+    interrupt_action = "close"
 
     def __init__(self, context: PickerContext, state: InvokeSessionState, *, tab: str = SAVED) -> None:
         super().__init__()
@@ -79,6 +85,8 @@ class EventPickerScreen(Background, ModalScreen[TestEvent | None]):
         self.state = state
         self.initial_tab = tab if tab in TABS else SAVED
         self.events: dict[str, list[TestEvent]] = {tab: [] for tab in TABS}
+        #: The route each generated entry is made for (None: the kind's sample request).
+        self.generated_routes: list[HttpRoute | None] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -94,6 +102,7 @@ class EventPickerScreen(Background, ModalScreen[TestEvent | None]):
         self.load_saved()
         self.load_project()
         self.load_generated()
+        self.load_routes()
         self.load_shared()
         self.call_after_refresh(self._focus_list)
 
@@ -147,12 +156,32 @@ class EventPickerScreen(Background, ModalScreen[TestEvent | None]):
         self._note(PROJECT, f"{len(events)} in {found.events_dir}" if events
                    else f"no events/*.json beside {found.template}")
 
-    def load_generated(self) -> None:
-        events = [TestEvent(name=g.kind, source=GENERATED, text="", description=f"{g.title}: {g.description}")
-                  for g in generated.CATALOGUE]
+    def load_generated(self, routes: list[HttpRoute] | None = None, routes_note: str = "") -> None:
+        """The catalogue; an HTTP kind is listed once per route of the function that fits it
+        (from its stack's template), so the event requests a route the handler serves."""
+        events: list[TestEvent] = []
+        self.generated_routes = []
+        for g in generated.CATALOGUE:
+            for route in generated.routes_for(g.kind, routes or []) or [None]:
+                what = f"{route.label}, a route of this function" if route else g.description
+                events.append(TestEvent(name=g.kind, source=GENERATED, text="", description=f"{g.title}: {what}"))
+                self.generated_routes.append(route)
         self._fill(GENERATED, events)
-        self._note(GENERATED, f"made for account {self.context.account}, {self.context.region}, now; "
-                   "Enter puts one in the editor")
+        note = f"made for account {self.context.account}, {self.context.region}, now; Enter puts one in the editor"
+        self._note(GENERATED, f"{note}  ·  {routes_note}" if routes_note else note)
+
+    def load_routes(self) -> None:
+        """The function's HTTP routes, from its stack's template (in the background)."""
+        session, function = self.host.session, self.context.function
+        self.run_in_thread("routes", lambda: function_routes(session, function), self._routes_found,
+                           failed=self._routes_unknown)
+
+    def _routes_found(self, routes: list[HttpRoute]) -> None:
+        self.load_generated(routes, "HTTP events for its routes (stack template)" if routes
+                            else "no HTTP route of this function in its stack's template: HTTP events use a sample route")
+
+    def _routes_unknown(self, error: UserError) -> None:
+        self.load_generated(None, f"its HTTP routes are not known ({error.one_line()}): HTTP events use a sample route")
 
     def load_shared(self) -> None:
         shared = self.state.shared
@@ -238,7 +267,10 @@ class EventPickerScreen(Background, ModalScreen[TestEvent | None]):
         if event is None:
             return
         if event.source == GENERATED:
-            event = generated.generate(event.name, account=self.context.account, region=self.context.region)
+            index = self._list(GENERATED).highlighted or 0
+            route = self.generated_routes[index] if index < len(self.generated_routes) else None
+            event = generated.generate(event.name, account=self.context.account, region=self.context.region,
+                                       route=route)
         self.dismiss(event)
 
     def action_rename(self) -> None:

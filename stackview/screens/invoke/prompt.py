@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from stackview.aws.errors import AwsError
+from stackview.widgets.interrupt import Interruptible, interrupt_binding
 from stackview.widgets.literal import literal_text
 
 
@@ -29,7 +30,7 @@ def problem_of(check: Callable[[str], object], name: str) -> str | None:
     return None
 
 
-class NamePrompt(ModalScreen[str | None]):
+class NamePrompt(Interruptible, ModalScreen[str | None]):
     """Returns the name on Enter when `check` accepts it; None on Esc."""
 
     DEFAULT_CSS = """
@@ -40,7 +41,7 @@ class NamePrompt(ModalScreen[str | None]):
     NamePrompt #prompt-title { text-style: bold; margin-bottom: 1; }
     NamePrompt #prompt-problem { color: $error; height: auto; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel"), interrupt_binding("prompt")]
 
     def __init__(self, title: str, check: Callable[[str], object], initial: str = "") -> None:
         super().__init__()

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from stackview.widgets.interrupt import Interruptible, interrupt_binding
 from stackview.widgets.literal import literal_text
 
 
@@ -40,7 +41,7 @@ class Answer:
 Parser = Callable[[dict[str, str]], Any]
 
 
-class InputDialog(ModalScreen["Answer | None"]):
+class InputDialog(Interruptible, ModalScreen["Answer | None"]):
     DEFAULT_CSS = """
     InputDialog { align: center middle; }
     InputDialog > Vertical {
@@ -54,7 +55,7 @@ class InputDialog(ModalScreen["Answer | None"]):
     InputDialog Button { margin-left: 2; }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"), interrupt_binding("dialog")]
 
     def __init__(self, title: str, fields: Sequence[Field], parse: Parser, *, hint: str = "",
                  action_label: str = "Next", focus: str | None = None) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from stackview.aws import levers
 from stackview.aws.functions import stack_functions
-from stackview.models.functions import FunctionSummary, reservation_text
+from stackview.aws.lever_state import recorded_priors
+from stackview.models.functions import FunctionSummary, PriorReservation, reservation_text
 from stackview.screens.levers.runner import LeverRunner
 
 
@@ -48,10 +49,27 @@ def throttle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
     runner.in_thread(lambda: _read_stack(runner, stack_ref), ask)
 
 
+def restore_text(summary: FunctionSummary, priors: dict[str, PriorReservation]) -> str:
+    """What the restore does to one function: `0 -> 4 (recorded in the tag)`, or why not."""
+    if not summary.reserved_known:
+        return f"? ({summary.error or 'unknown'})"
+    if not summary.throttled:
+        return f"{reservation_text(summary.reserved_concurrency)}, not throttled: unchanged"
+    known, prior, source = priors.get(summary.name, PriorReservation())
+    if not known:
+        return "0, no prior state recorded: stays throttled"
+    return f"0 -> {reservation_text(prior)} (recorded in the {source})"
+
+
 def unthrottle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
-    """Undo the kill switch: each function back to its own recorded prior state."""
-    def ask(found: tuple[str, list[FunctionSummary]]) -> None:
-        account, functions = found
+    """Undo the kill switch: each function back to its own recorded prior state, which the
+    dialog shows per function before anything is done."""
+    def read() -> tuple[str, list[FunctionSummary], dict[str, PriorReservation]]:
+        account, functions = _read_stack(runner, stack_ref)
+        return account, functions, recorded_priors(runner.session, functions)
+
+    def ask(found: tuple[str, list[FunctionSummary], dict[str, PriorReservation]]) -> None:
+        account, functions, priors = found
         throttled = [f for f in functions if f.throttled]
         if not throttled:
             runner.app.notify(f"no function of {stack} is throttled; nothing to restore",
@@ -59,11 +77,12 @@ def unthrottle_stack(runner: LeverRunner, stack_ref: str, stack: str) -> None:
             return
         runner.confirm(
             f"Restore {len(throttled)} throttled functions of {stack}?",
-            _stack_details(runner, stack, account, functions),
+            [("Stack", stack), *runner.where(account),
+             *((summary.name, restore_text(summary, priors)) for summary in functions)],
             "Restore",
             lambda: levers.unthrottle_stack(runner.session, stack_ref),
             lambda result: runner.report_stack(stack, result),
             warning="Each throttled function gets back the reservation recorded when it was throttled.",
         )
 
-    runner.in_thread(lambda: _read_stack(runner, stack_ref), ask)
+    runner.in_thread(read, ask)

@@ -1,5 +1,5 @@
 """The stack screen's Events tab: newest first, refreshed every 10 s; `o` fetches older pages.
-Failures stand out in the status colour."""
+Failures stand out in the status colour; Enter opens the whole event (`event_detail`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from textual.binding import Binding
 
 from stackview.aws.stacks import stack_events
 from stackview.models import Page, StackEvent, StatusFamily
+from stackview.screens.stack.event_detail import EventDetailScreen
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.format import relative_time, short_time
 from stackview.widgets.literal import literal_text
@@ -55,7 +56,8 @@ class EventsPanel(TableTab, DataPanel):
                 Record(
                     key=event.event_id,
                     cells=(
-                        literal_text(f"{short_time(event.timestamp)} ({relative_time(event.timestamp, now)})", muted),
+                        # How long ago first: on a narrow terminal the column ends in "…".
+                        literal_text(f"{relative_time(event.timestamp, now)}  {short_time(event.timestamp)}", muted),
                         literal_text(event.logical_id, style if failed else ""),
                         literal_text(event.resource_type, muted),
                         literal_text(event.status, style),
@@ -90,3 +92,8 @@ class EventsPanel(TableTab, DataPanel):
     def copy_value(self) -> str | None:
         event: StackEvent | None = self.selected_value()
         return event.status_reason or event.physical_id if event else None
+
+    def on_record_table_chosen(self, chosen: RecordTable.Chosen) -> None:
+        """Enter: the whole event, its reason wrapped."""
+        event: StackEvent = chosen.record.value
+        self.app.push_screen(EventDetailScreen(event, relative_time(event.timestamp, self.host.clock())))

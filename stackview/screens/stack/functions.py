@@ -26,7 +26,8 @@ class FunctionsPanel(TableTab, DataPanel):
         self.stack_ref = stack_ref
 
     def compose_content(self) -> ComposeResult:
-        yield RecordTable(("Function", "Logical ID", "Runtime", "Memory", "Timeout", "Modified", "Reserved", "Note"))
+        yield RecordTable(("Function", "Logical ID", "Runtime", "Memory", "Timeout", "Modified", "Reserved", "Note"),
+                          keep="Reserved")  # THROTTLED stays in view on a narrow terminal
         yield Static(classes="empty-note", id="functions-empty")
 
     def fetch(self) -> list[FunctionSummary]:
