@@ -167,7 +167,8 @@ class RowIndex:
                        if self.wrap else [])
         have = {seq for seq, _ in old}
         new = [(seq, context, event) for seq, context, event in kept if seq not in have]
-        inserted = len(new)
+        last = old[-1][0] if old else -1
+        inserted = sum(1 for seq, _, _ in new if seq < last)
         merged: list[tuple[int, bool, int]] = []  # (seq, context, height)
         i = j = 0
         while i < len(old) or j < len(new):
