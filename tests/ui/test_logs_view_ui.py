@@ -287,3 +287,19 @@ async def test_enter_on_a_traceback_in_the_demo_world_opens_its_request(make_app
         assert kinds[0] == "START" and "END" in kinds and "REPORT" in kinds
         assert traceback in request.lines
         assert all(request.request_id in e.message for e in request.lines if e.message.startswith(("START", "END")))
+
+
+async def test_enter_asks_cloudwatch_when_the_filter_kept_the_start_out(make_scratch_app, world) -> None:
+    app = make_scratch_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_logs(pilot, world, pattern="Traceback", rows=1)
+        view = screen.query_one(LogView)
+        assert [e.message.split(":")[0] for e in screen.buffer.snapshot()] == ["[ERROR] UnsupportedImage"]
+        assert view.request_of(0) == (None, None)  # no START of its stream is held
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RequestScreen), 20, "request screen")
+        request = app.screen
+        assert request.request_id == world.r1
+        await wait_for(pilot, lambda: request.searched, 20, "CloudWatch search")
+        lines = [e.message for e in request.lines]
+        assert len(lines) == 5 and lines[0].startswith("START") and any("Traceback" in m for m in lines)

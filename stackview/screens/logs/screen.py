@@ -43,6 +43,7 @@ from stackview.logs.parse import LogParser
 from stackview.logs.since import SinceError, parse_since
 from stackview.logs.tail import Tail, compile_filter
 from stackview.models.config import TIMESTAMP_MODES
+from stackview.screens.logs.drilldown import RequestDrillDown
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import AppScreen
 from stackview.widgets.host import Host
@@ -69,7 +70,7 @@ def _check_pattern(text: str) -> tuple[str, int] | None:
     return None
 
 
-class LogsScreen(AppScreen):
+class LogsScreen(RequestDrillDown, AppScreen):
     DEFAULT_CSS = """
     LogsScreen > LogView { height: 1fr; border: round $primary 40%; border-title-color: $text; }
     LogsScreen > LogView:focus { border: round $primary; }
@@ -424,20 +425,6 @@ class LogsScreen(AppScreen):
             self.notify(f"Lines the previous filter left out are fetched again for the last seconds only; "
                         f"r reloads since {self.since}", timeout=6, markup=False)
         self._update_title()
-
-    # -- drill-down ------------------------------------------------------------------------------
-    def on_log_view_chosen(self, event: LogView.Chosen) -> None:
-        from stackview.screens.logs.request import RequestScreen
-
-        request_id = event.request_id
-        if not request_id:
-            self.notify("This line belongs to no request: it is not between a START and an END "
-                        "of its log stream in the buffer", timeout=4)
-            return
-        lines = self.view.request_lines(request_id)
-        self.app.push_screen(RequestScreen(request_id, lines, self.formatter.parser,
-                                           groups=[s.log_group for s in self.sources], budget=self.budget))
-
 
 def _ignore(_batch: object) -> None:
     """The tail's `on_batch`: the batch is already in the buffer, which the drain timer reads."""
