@@ -101,13 +101,25 @@ class RequestIndex:
 
     def add(self, seq: int, event: LogEvent) -> None:
         """Note `event` (sequence number `seq`) if it opens or closes a request."""
-        if not could_be_boundary(event.message):
+        message = event.message
+        first = message[:1]
+        # Text lines are read here (the common case, and cheap); JSON records through the parser.
+        if first == "S" and message.startswith("START RequestId: "):
+            request_id = message[17:].split(" ", 1)[0].strip()
+            if not request_id:
+                return
+        elif (first == "E" and message.startswith("END RequestId: ")) or (
+                first == "R" and message.startswith("REPORT RequestId: ")):
+            request_id = ""
+        elif first == "{" and '"platform.' in message[:160]:
+            record = self.parser.parse(event)
+            boundary = boundary_of(record)
+            if boundary is None or (boundary == OPENS and not record.request_id):
+                return
+            request_id = record.request_id if boundary == OPENS else ""
+        else:
             return
-        record = self.parser.parse(event)
-        boundary = boundary_of(record)
-        if boundary is None or (boundary == OPENS and not record.request_id):
-            return
-        entry = (event.timestamp, seq, record.request_id if boundary == OPENS else "")
+        entry = (event.timestamp, seq, request_id)
         entries = self._streams.setdefault((event.log_group, event.log_stream), [])
         if entries and entry < entries[-1]:
             insort(entries, entry)

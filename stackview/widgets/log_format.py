@@ -24,7 +24,7 @@ from stackview.widgets.styles import style_for
 
 TIMESTAMP_MODES = ("relative", "local", "utc")
 #: The longest a REPORT summary gets (request id, duration, billed, memory, cold start, status).
-REPORT_SUMMARY_WIDTH = 110
+REPORT_SUMMARY_WIDTH = 100
 LABEL_WIDTH = 7
 MAX_FUNCTION_WIDTH = 28
 REQUEST_WIDTH = 8  # the short request id: its first 8 characters

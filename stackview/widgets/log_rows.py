@@ -121,46 +121,42 @@ class RowIndex:
     # -- writing -----------------------------------------------------------------------------
     def add(
         self,
-        rows: Sequence[tuple[int, bool]],
-        event_of: Callable[[int], LogEvent | None],
+        seqs: Sequence[int],
+        events: Sequence[LogEvent | None],
+        context: Sequence[bool] | None = None,
         *,
         height: Callable[[LogEvent], int] | None = None,
         is_hit: Callable[[LogEvent], bool] | None = None,
     ) -> int:
-        """Add `rows` ((seq, is context), sorted by seq) whose events `event_of` still holds.
+        """Add rows: sequence numbers `seqs` (sorted), their `events` (None for one the buffer
+        no longer holds: skipped) and whether each is a context line (`context`, None: none).
         Returns how many were placed before rows already shown (0 for a plain append)."""
-        kept: list[tuple[int, bool, LogEvent]] = []
-        for seq, context in rows:
-            event = event_of(seq)
-            if event is not None:
-                kept.append((seq, context, event))
-        if not kept:
+        if context is None:
+            context = bytes(len(seqs))
+        if any(event is None for event in events):
+            kept = [(s, c, e) for s, c, e in zip(seqs, context, events) if e is not None]
+            seqs, context, events = [k[0] for k in kept], [k[1] for k in kept], [k[2] for k in kept]
+        if not seqs:
             return 0
-        widest = self.max_width
-        for _, _, event in kept:
-            if len(event.message) > widest:
-                widest = len(event.message)
-        self.max_width = widest
-        hits = [seq for seq, _, event in kept if is_hit(event)] if is_hit is not None else []
-        first = kept[0][0]
-        if len(self.seqs) == self.start or first > self.seqs[-1]:
-            self._append(kept, height)
+        widest = max(len(event.message) for event in events)  # type: ignore[union-attr]
+        if widest > self.max_width:
+            self.max_width = widest
+        hits = [s for s, e in zip(seqs, events) if is_hit(e)] if is_hit is not None else []  # type: ignore[arg-type]
+        if len(self.seqs) == self.start or seqs[0] > self.seqs[-1]:
+            self.seqs.extend(seqs)
+            self.context.extend(bytes(1 if c else 0 for c in context))
+            if self.wrap and height is not None:
+                total = self.ends[-1] if self.ends else 0
+                ends = []
+                for event in events:
+                    total += height(event)  # type: ignore[arg-type]
+                    ends.append(total)
+                self.ends.extend(ends)
             self.hits.extend(hits)
             return 0
-        return self._merge(kept, event_of, height, hits)
+        return self._merge(list(zip(seqs, context, events)), height, hits)
 
-    def _append(self, kept: list[tuple[int, bool, LogEvent]], height) -> None:
-        self.seqs.extend(seq for seq, _, _ in kept)
-        self.context.extend(1 if context else 0 for _, context, _ in kept)
-        if self.wrap and height is not None:
-            total = self.ends[-1] if self.ends else 0
-            ends = []
-            for _, _, event in kept:
-                total += height(event)
-                ends.append(total)
-            self.ends.extend(ends)
-
-    def _merge(self, kept, event_of, height, hits: list[int]) -> int:
+    def _merge(self, kept, height, hits: list[int]) -> int:
         at = bisect_left(self.seqs, kept[0][0], self.start)
         old = [(self.seqs[i], bool(self.context[i])) for i in range(at, len(self.seqs))]
         old_heights = ([self.ends[i] - (self.ends[i - 1] if i else 0) for i in range(at, len(self.seqs))]

@@ -124,6 +124,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         self.rows = RowIndex()
         self.requests = RequestIndex()
         self._requests_version = 0
+        self._requests_until = 0  # next sequence number the request index has to see
         self._context_window: ContextWindow | None = None
         self._indexed_until = buffer.first_seq  # next sequence number to index
         self._cache: OrderedDict[int, list[Strip]] = OrderedDict()  # by sequence number
@@ -190,7 +191,6 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         """Re-index the whole buffer (filter, context or wrap changed, width changed in wrap mode)."""
         keep = self.selected
         self.rows = RowIndex(self.wrap)
-        self.requests.clear()
         self._context_window = ContextWindow(self.context_lines) if self.context_lines else None
         self._cache.clear()
         first = self.buffer.first_seq
@@ -209,6 +209,8 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         """Show another buffer (the screen restarts its tail into a fresh one when the "since"
         window changes, so that a stopped tail's late writes land where nobody reads)."""
         self.buffer = buffer
+        self.requests.clear()
+        self._requests_until = 0
         self.following = True
         self.cursor = -1
         self.scroll_to(x=0, y=0, animate=False, immediate=True)
@@ -232,19 +234,26 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
     def _index(self, first_seq: int, events: list[LogEvent]) -> None:
         """Note the request boundaries of every new event, and show those that pass the filter
         (with their context lines when asked for)."""
-        self.requests.add_all(first_seq, events)
+        # The request index follows the buffer, not the filter: a rebuild does not redo it.
+        new = max(first_seq, self._requests_until)
+        self.requests.add_all(new, events[new - first_seq:])
+        self._requests_until = max(self._requests_until, first_seq + len(events))
         version = self.requests.version
         if version != self._requests_version:  # a START landed before lines already drawn
             self._requests_version = version
             self._cache.clear()
+        context = None
         if self.matcher is None:
-            rows = [(first_seq + i, False) for i in range(len(events))]
+            seqs, shown = range(first_seq, first_seq + len(events)), events
         else:
             matched = list(self.matcher.filter([e.message for e in events]))
             if self._context_window is not None:
                 rows = self._context_window.feed(first_seq, events, matched)
+                seqs, context = [seq for seq, _ in rows], [c for _, c in rows]
+                get = self.buffer.get_seq
+                shown = [events[seq - first_seq] if seq >= first_seq else get(seq) for seq in seqs]
             else:
-                rows = [(first_seq + i, False) for i in matched]
+                seqs, shown = [first_seq + i for i in matched], [events[i] for i in matched]
         height = None
         if self.wrap:
             width = max(1, self._wrap_width())
@@ -256,7 +265,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         cursor_seq, cursor_line = None, 0
         if 0 <= self.cursor < self.row_count:
             cursor_seq, cursor_line = self.rows.seq(self.cursor), self.rows.first_line_of(self.cursor)
-        inserted = self.rows.add(rows, self.buffer.get_seq, height=height, is_hit=self._search_hit())
+        inserted = self.rows.add(seqs, shown, context, height=height, is_hit=self._search_hit())
         if inserted and not self.following and cursor_seq is not None:
             # Context lines went in above rows already shown: keep the cursor on its line.
             row = self.rows.row_of_seq(cursor_seq)

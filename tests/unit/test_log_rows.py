@@ -40,8 +40,8 @@ def test_rows_merged_before_the_end_keep_order_wrap_lines_and_hits() -> None:
     index = RowIndex(wrap=True)
     height = lambda e: 2 if e.timestamp == 2 else 1  # noqa: E731
     is_hit = lambda e: "hit" in e.message  # noqa: E731
-    assert index.add([(1, False), (5, False)], events.get, height=height, is_hit=is_hit) == 0
-    assert index.add([(2, True), (6, False)], events.get, height=height, is_hit=is_hit) == 1
+    assert index.add([1, 5], [events[1], events[5]], None, height=height, is_hit=is_hit) == 0
+    assert index.add([2, 6], [events[2], events[6]], [True, False], height=height, is_hit=is_hit) == 1
     assert [index.seq(r) for r in range(len(index))] == [1, 2, 5, 6]
     assert [index.is_context(r) for r in range(len(index))] == [False, True, False, False]
     assert index.line_count == 5 and index.row_line(2) == (1, 1) and index.first_line_of(2) == 3
