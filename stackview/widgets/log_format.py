@@ -210,3 +210,21 @@ class LambdaLineFormatter:
         elif report.status and report.status != "success":
             text.append(f"  {neutralize(report.status)}", style_for(self.app, "sv-level-error", bold=True))
         return text
+
+
+def hard_wrap(text: Text, width: int) -> list[Text]:
+    """Cut `text` into pieces of at most `width` cells (no word wrapping: sizes stay exact)."""
+    plain = text.plain
+    if not plain:
+        return [text]
+    if plain.isascii():
+        return [text[i : i + width] for i in range(0, len(plain), width)]
+    pieces, start, cells = [], 0, 0
+    for index, char in enumerate(plain):
+        size = cell_len(char)
+        if cells + size > width:
+            pieces.append(text[start:index])
+            start, cells = index, 0
+        cells += size
+    pieces.append(text[start:])
+    return pieces

@@ -22,7 +22,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -35,6 +34,7 @@ from stackview.logs.attribution import RequestIndex
 from stackview.logs.buffer import EventBuffer
 from stackview.logs.parse import LogRecord
 from stackview.models import LogEvent
+from stackview.widgets.log_format import hard_wrap
 from stackview.widgets.log_rows import ContextWindow, RowIndex
 from stackview.widgets.log_view_keys import LogViewKeys
 
@@ -368,7 +368,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         indent = Text(" " * self.formatter.prefix_width())
         strips: list[Strip] = []
         for piece in body.split("\n", allow_blank=True):
-            for chunk in _hard_wrap(piece, wrap_width):
+            for chunk in hard_wrap(piece, wrap_width):
                 head = prefix if not strips else indent
                 line = Text.assemble(head, chunk, no_wrap=True, end="")
                 strips.append(Strip(line.render(console), line.cell_len))
@@ -404,20 +404,3 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
             self._follow_end()
             self.refresh()
 
-
-def _hard_wrap(text: Text, width: int) -> list[Text]:
-    """Cut `text` into pieces of at most `width` cells (no word wrapping: sizes stay exact)."""
-    plain = text.plain
-    if not plain:
-        return [text]
-    if plain.isascii():
-        return [text[i : i + width] for i in range(0, len(plain), width)]
-    pieces, start, cells = [], 0, 0
-    for index, char in enumerate(plain):
-        size = cell_len(char)
-        if cells + size > width:
-            pieces.append(text[start:index])
-            start, cells = index, 0
-        cells += size
-    pieces.append(text[start:])
-    return pieces
