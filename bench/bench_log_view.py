@@ -1,4 +1,5 @@
-"""Log view costs: append a 10,000-event batch, re-filter 100,000 events, memory at 100,000.
+"""Log view costs: append a 10,000-event batch, re-filter 100,000 events, context around
+matches, memory at 100,000.
 
     python3 bench/bench_log_view.py
 
@@ -97,6 +98,23 @@ async def main() -> None:
             view.set_matcher(compile_pattern(pattern) if pattern else None)
             paint(view)
             refilters.append((pattern, (time.perf_counter() - started) * 1000, view.row_count))
+        # Context: 3 lines of the same stream around each ERROR match (grep -C 3).
+        view.set_matcher(compile_pattern("ERROR"))
+        started = time.perf_counter()
+        view.set_context(3)
+        paint(view)
+        context_ms, context_rows = (time.perf_counter() - started) * 1000, view.row_count
+        context_full = []
+        for batch in range(16, 19):
+            chunk = events(10_000, batch * 10_000, t0)
+            await pilot.pause()
+            started = time.perf_counter()
+            app.buffer.append_batch(chunk)
+            view.refresh_rows()
+            paint(view)
+            context_full.append((time.perf_counter() - started) * 1000)
+        view.set_context(0)
+        view.set_matcher(None)
         wrap_started = time.perf_counter()
         view.set_wrap(True)
         paint(view)
@@ -117,6 +135,8 @@ async def main() -> None:
     print(f"append 10,000 into a full buffer (drops 10,000): median {statistics.median(full):.1f} ms, max {max(full):.1f} ms")
     for pattern, ms, rows in refilters:
         print(f"re-filter 100,000 with {pattern or '(none)'!r}: {ms:.1f} ms -> {rows} rows")
+    print(f"context 3 around ERROR over 100,000: {context_ms:.1f} ms -> {context_rows} rows; "
+          f"append 10,000 into a full buffer with it: median {statistics.median(context_full):.1f} ms")
     print(f"wrap on, 100,000 rows (heights for every row): {wrap_ms:.1f} ms")
     print(f"peak RSS: {rss_after / 1024:.0f} MB (+{(rss_after - rss_before) / 1024:.0f} MB for 100,000 events)")
 

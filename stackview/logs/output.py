@@ -2,14 +2,18 @@
 
 Text: `time  function  message`, one line per event; the continuation lines of a multi-line
 message (a stack trace) are indented under the message column. Times are UTC with a `Z`, so
-lines from machines and people in different zones compare as they are. Control characters and
-escape sequences in messages are shown as `\\x1b`-style text, never sent to the terminal: a log
-line must not be able to move the cursor or retitle the window. Colours only on a terminal (and
-never with NO_COLOR set).
+lines from machines and people in different zones compare as they are. Control characters,
+escape sequences and bidirectional overrides in messages are shown as `\\x1b` / `\\u202e` text
+(`stackview.models.controls`, the screen's rule too), never sent to the terminal: a log line must
+not be able to move the cursor, retitle the window or read differently from what it holds.
+Colours only on a terminal (and never with NO_COLOR set).
 
 JSON: one object per line with the CloudWatch field names (`timestamp`, `ingestionTime`,
 `logGroup`, `logStream`, `eventId`, `message`) plus what the Lambda parser found (`function`,
-`kind`, `level`, `requestId`) when it found it.
+`kind`, `level`) when it found it, and the request the line belongs to: `requestId` with
+`requestIdFrom` = `"line"` (the line names it) or `"stream"` (a print or a traceback between
+that request's START and END in its log stream: `stackview.logs.attribution`). The message is
+JSON-escaped, never rewritten.
 
 A whole batch is formatted into one string and written at once: printing is the CLI's hot loop.
 """
@@ -17,28 +21,28 @@ A whole batch is formatted into one string and written at once: printing is the 
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from typing import TextIO
 
+from stackview.logs.attribution import RequestTracker
 from stackview.logs.parse import OTHER, LogParser
 from stackview.models import LogEvent
+from stackview.models.controls import BIDI, C1, CONTROL_RE, escape_controls
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _RESET = "\x1b[0m"
 _DIM = "\x1b[2m"
 _LEVEL_COLOURS = {"ERROR": "\x1b[31m", "FATAL": "\x1b[1;31m", "WARN": "\x1b[33m", "DEBUG": _DIM, "TRACE": _DIM}
 _FUNCTION_COLOUR = "\x1b[36m"
+# json.dumps(ensure_ascii=False) escapes C0 controls but leaves C1 and bidirectional overrides
+# raw: written as \uNNNN escapes they decode to the same string and never reach a terminal.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in C1 + BIDI}
 MAX_FUNCTION_WIDTH = 28
 
 
-def _escape(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
-
-
 def neutralize(text: str) -> str:
-    """Control characters (ESC, BEL, CR, ...) as visible `\\xNN` text; tabs and newlines kept."""
-    return _CONTROL.sub(_escape, text)
+    """Control characters (ESC, BEL, CR, ...) and bidirectional overrides as visible `\\xNN` /
+    `\\uNNNN` text; tabs and newlines kept."""
+    return escape_controls(text)
 
 
 class EventWriter:
@@ -63,6 +67,7 @@ class EventWriter:
         self._last_second = -1
         self._second_text = ""
         self.written = 0
+        self.requests = RequestTracker()
 
     def write(self, events: list[LogEvent]) -> None:
         if not events:
@@ -90,8 +95,8 @@ class EventWriter:
             function = function[: MAX_FUNCTION_WIDTH - 1] + "…"
         function = function.ljust(self.function_width)
         message = event.message.rstrip("\n")
-        if _CONTROL.search(message):
-            message = neutralize(message)
+        if CONTROL_RE.search(message):
+            message = escape_controls(message)
         stamp = self._time(event.timestamp)
         if "\n" in message:
             indent = "\n" + " " * (len(stamp) + len(function) + 2)
@@ -118,6 +123,8 @@ class EventWriter:
             data["kind"] = record.kind
         if record.level:
             data["level"] = record.level
-        if record.request_id:
-            data["requestId"] = record.request_id
-        return json.dumps(data, ensure_ascii=False) + "\n"
+        request_id, source = self.requests.attribute(event, record)
+        if request_id:
+            data["requestId"] = request_id
+            data["requestIdFrom"] = source
+        return json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES) + "\n"

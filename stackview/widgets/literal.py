@@ -2,8 +2,11 @@
 
 Log lines and AWS values are data. A `[bold]` in them must appear as the six characters, and an
 ESC must never reach the terminal (it could recolour, move the cursor or retitle the window).
-Control characters are drawn as Unicode control pictures (ESC shows as ␛), so the user still
-sees that they are there.
+Control characters are drawn as Unicode control pictures (ESC shows as ␛), C1 controls and
+bidirectional overrides as `\\x9b` / `\\u202e`, so the user still sees that they are there.
+Which characters count is `stackview.models.controls`' rule, shared with the text output.
+`neutralize` is also what `c` copies: the clipboard gets what the screen shows, never the raw
+bytes (a paste into a terminal must not run anything).
 """
 
 from __future__ import annotations
@@ -11,25 +14,10 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-_C0_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
-_C0_PICTURES[0x7F] = "\u2421"  # DEL
-_TAB = 0x09
-_NEWLINE = 0x0A
+from stackview.models.controls import picture_of, table
 
-
-def _table(keep_newlines: bool) -> dict[int, str]:
-    table = dict(_C0_PICTURES)
-    table[_TAB] = "    "
-    if keep_newlines:
-        del table[_NEWLINE]
-    # C1 controls (U+0080..U+009F) include CSI (U+009B), which some terminals obey like ESC [.
-    for code in range(0x80, 0xA0):
-        table[code] = f"\\x{code:02x}"
-    return table
-
-
-_SINGLE_LINE = _table(keep_newlines=False)
-_MULTI_LINE = _table(keep_newlines=True)
+_SINGLE_LINE = table(picture_of, keep_newlines=False, tabs="    ")
+_MULTI_LINE = table(picture_of, keep_newlines=True, tabs="    ")
 
 
 def neutralize(value: object, *, keep_newlines: bool = False) -> str:

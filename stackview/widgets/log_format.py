@@ -1,7 +1,10 @@
 """How one log event looks in the log view: time, function, kind or level, message.
 
-REPORT lines become a summary (duration, billed, memory, cold start); START/END recede; errors
-and timeouts stand out. Everything from the event is shown literally (`literal_text`).
+REPORT lines become a summary (duration, billed, memory, cold start); START/END recede (a JSON
+`platform.start` record reads like a text START line); errors and timeouts stand out. A request
+column holds the short id of the request each line belongs to, italic when the line does not
+name it and it was found from its stream (`stackview.logs.attribution`). Everything from the
+event is shown literally (`literal_text`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from stackview.widgets.styles import style_for
 
 TIMESTAMP_MODES = ("relative", "local", "utc")
 #: The longest a REPORT summary gets (request id, duration, billed, memory, cold start, status).
-REPORT_SUMMARY_WIDTH = 110
+REPORT_SUMMARY_WIDTH = 100
 LABEL_WIDTH = 7
 MAX_FUNCTION_WIDTH = 28
+REQUEST_WIDTH = 8  # the short request id: its first 8 characters
 
 
 def _clip_middle(name: str, width: int) -> str:
@@ -50,6 +54,7 @@ class LambdaLineFormatter:
         self.show_function = show_function
         self.function_width = min(MAX_FUNCTION_WIDTH, max(4, function_width))
         self.timestamp_mode = timestamp_mode
+        self.show_request = True
         self._records: OrderedDict[int, LogRecord] = OrderedDict()
 
     # -- parsing (cached for the rows being drawn) -------------------------------------------
@@ -68,6 +73,8 @@ class LambdaLineFormatter:
         width = self._time_width() + 1 + LABEL_WIDTH + 1
         if self.show_function:
             width += self.function_width + 1
+        if self.show_request:
+            width += REQUEST_WIDTH + 1
         return width
 
     def _time_width(self) -> int:
@@ -86,7 +93,7 @@ class LambdaLineFormatter:
             return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
         return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
-    def prefix(self, event: LogEvent) -> Text:
+    def prefix(self, event: LogEvent, request: tuple[str | None, str | None] = (None, None)) -> Text:
         record = self.record(event)
         app = self.app
         text = Text(no_wrap=True, end="")
@@ -99,6 +106,12 @@ class LambdaLineFormatter:
         label, style = self._label(record)
         text.append(label.ljust(LABEL_WIDTH), style)
         text.append(" ")
+        if self.show_request:
+            request_id, source = request
+            short = neutralize((request_id or "")[:REQUEST_WIDTH]).ljust(REQUEST_WIDTH)
+            muted = style_for(app, "sv-log-time")
+            text.append(short, muted + Style(italic=True) if source == "stream" else muted)
+            text.append(" ")
         return text
 
     def _label(self, record: LogRecord) -> tuple[str, Style]:
@@ -163,6 +176,14 @@ class LambdaLineFormatter:
     def _platform_body(record: LogRecord) -> str:
         # "START RequestId: ..." is labelled START already: drop the repeated word.
         # Lambda ends printed lines with a newline; it is not part of what to show.
+        data = record.json if record.kind == START else None
+        if data is not None and isinstance(data.get("record"), dict):
+            # JSON format's platform.start: said as the text line says it.
+            inner = data["record"]
+            text = f"RequestId: {record.request_id or ''}"
+            if inner.get("version") is not None:
+                text += f" Version: {inner['version']}"
+            return text
         body = record.body.rstrip("\n")
         word = record.kind.upper() + " "
         return body[len(word):] if body.startswith(word) else body
@@ -171,12 +192,12 @@ class LambdaLineFormatter:
         report = record.report
         muted = style_for(self.app, "sv-log-report")
         text = Text(no_wrap=True, end="")
-        rid = (record.request_id or "")[:8]
-        text.append(neutralize(rid), muted)
+        if not self.show_request:  # else the request column says it
+            text.append(neutralize((record.request_id or "")[:REQUEST_WIDTH]) + "  ", muted)
         if report is None:
             return text
         if report.duration_ms is not None:
-            text.append(f"  {report.duration_ms:.2f} ms")
+            text.append(f"{report.duration_ms:.2f} ms")
         if report.billed_ms is not None:
             text.append(f" (billed {report.billed_ms:.0f} ms)", muted)
         if report.max_memory_mb is not None and report.memory_size_mb:
@@ -189,3 +210,21 @@ class LambdaLineFormatter:
         elif report.status and report.status != "success":
             text.append(f"  {neutralize(report.status)}", style_for(self.app, "sv-level-error", bold=True))
         return text
+
+
+def hard_wrap(text: Text, width: int) -> list[Text]:
+    """Cut `text` into pieces of at most `width` cells (no word wrapping: sizes stay exact)."""
+    plain = text.plain
+    if not plain:
+        return [text]
+    if plain.isascii():
+        return [text[i : i + width] for i in range(0, len(plain), width)]
+    pieces, start, cells = [], 0, 0
+    for index, char in enumerate(plain):
+        size = cell_len(char)
+        if cells + size > width:
+            pieces.append(text[start:index])
+            start, cells = index, 0
+        cells += size
+    pieces.append(text[start:])
+    return pieces

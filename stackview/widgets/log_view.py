@@ -7,19 +7,22 @@
 - With wrap on, each row can take several lines; a prefix sum of row heights maps a screen line to
   (row, sub-line) with a bisect, so scrolling stays O(log n).
 - Following: new events keep the cursor on the last row; moving up pauses; `G` resumes.
+- Every line is tied to its request (`stackview.logs.attribution.RequestIndex`, fed every event
+  of the buffer, shown or not): the request column, and Enter, which carries the request.
+- Context (`context_lines` > 0, with a filter): lines of the same stream around each match are
+  shown too, dimmer (`log_rows.ContextWindow`).
 
-Cursor, key actions and search live in `LogViewKeys` (log_view_keys.py), mixed in here.
+The rows' bookkeeping is `RowIndex` (log_rows.py); cursor, key actions and search live in
+`LogViewKeys` (log_view_keys.py), mixed in here.
 """
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
 
-from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -27,17 +30,29 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from stackview.logs.attribution import RequestIndex
 from stackview.logs.buffer import EventBuffer
+from stackview.logs.parse import LogRecord
 from stackview.models import LogEvent
+from stackview.widgets.log_format import hard_wrap
+from stackview.widgets.log_rows import ContextWindow, RowIndex
 from stackview.widgets.log_view_keys import LogViewKeys
 
 STRIP_CACHE_SIZE = 4096
+#: The request column is drawn when the view is at least this wide (it costs 9 cells).
+REQUEST_COLUMN_MIN_WIDTH = 110
+_CONTEXT_STYLE = Style(dim=True)
 
 
 class LineFormatter(Protocol):
     """Turns an event into display parts. Implemented in widgets/log_format.py."""
 
-    def prefix(self, event: LogEvent) -> Text: ...  # fixed-width columns (time, function, level)
+    show_request: bool  # draw the request column
+
+    # fixed-width columns (time, function, level, request)
+    def prefix(self, event: LogEvent, request: tuple[str | None, str | None] = (None, None)) -> Text: ...
+
+    def record(self, event: LogEvent) -> LogRecord: ...
 
     def prefix_width(self) -> int: ...
 
@@ -56,7 +71,7 @@ class EventMatcher(Protocol):
 
 class LogView(LogViewKeys, ScrollView, can_focus=True):
     DEFAULT_CSS = """
-    LogView { background: $surface; }
+    LogView { background: $surface; scrollbar-size-horizontal: 0; }
     LogView > .log-view--cursor { background: $primary 30%; }
     LogView:focus > .log-view--cursor { background: $primary 50%; }
     LogView > .log-view--highlight { background: $accent 60%; color: $text; }
@@ -78,10 +93,18 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
 
     @dataclass
     class Chosen(Message):
-        """Enter on a row."""
+        """Enter on a row: its event and its request (None when the line belongs to none)."""
 
         view: LogView
         event: LogEvent
+        request_id: str | None = None
+        request_from: str | None = None  # "line" or "stream" (stackview.logs.attribution)
+
+    @dataclass
+    class SearchMoved(Message):
+        """n / N moved the cursor to another search hit."""
+
+        view: LogView
 
     @dataclass
     class FollowChanged(Message):
@@ -97,31 +120,51 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         self.wrap = False
         self.following = True
         self.cursor = -1  # index into the visible rows (not a buffer index)
-        self._seqs = array("q")
-        self._start = 0  # rows before this index were dropped from the buffer
-        self._ends = array("q")  # wrap mode: cumulative line count through each row
+        self.context_lines = 0  # lines shown around each filter match (0: none)
+        self.rows = RowIndex()
+        self.requests = RequestIndex()
+        self._requests_version = 0
+        self._requests_until = 0  # next sequence number the request index has to see
+        self._context_window: ContextWindow | None = None
         self._indexed_until = buffer.first_seq  # next sequence number to index
-        self._max_width = 0
         self._cache: OrderedDict[int, list[Strip]] = OrderedDict()  # by sequence number
         self._cache_width = -1
 
-    # -- rows --------------------------------------------------------------------------------
+    # -- rows ----------------------------------------------------------------------------------
     @property
     def row_count(self) -> int:
-        return len(self._seqs) - self._start
+        return len(self.rows)
 
     def event_at(self, row: int) -> LogEvent | None:
         if not 0 <= row < self.row_count:
             return None
-        return self.buffer.get_seq(self._seqs[self._start + row])
+        return self.buffer.get_seq(self.rows.seq(row))
 
     @property
     def selected(self) -> LogEvent | None:
         return self.event_at(self.cursor)
 
+    def is_context(self, row: int) -> bool:
+        """The row is shown as context around a filter match, not as a match."""
+        return 0 <= row < self.row_count and self.rows.is_context(row)
+
+    def request_of(self, row: int) -> tuple[str | None, str | None]:
+        """(request id, "line" | "stream") of a row: see stackview.logs.attribution."""
+        event = self.event_at(row)
+        if event is None:
+            return None, None
+        return self.requests.request_of(self.rows.seq(row), event, self.formatter.record(event))
+
+    def request_lines(self, request_id: str) -> list[LogEvent]:
+        """Every line of the buffer that belongs to `request_id`, shown or not."""
+        with self.buffer.lock:
+            first, events = self.buffer.first_seq, self.buffer.snapshot()
+        return self.requests.lines_of(request_id, first, events)
+
     def visible_events(self) -> list[LogEvent]:
-        """The events passing the filter, oldest first (for saving and copying)."""
-        events = (self.buffer.get_seq(seq) for seq in self._seqs[self._start :])
+        """The events shown (matches and context), oldest first (for saving and copying)."""
+        rows = self.rows
+        events = (self.buffer.get_seq(rows.seqs[i]) for i in range(rows.start, len(rows.seqs)))
         return [event for event in events if event is not None]
 
     def refresh_rows(self) -> None:
@@ -131,7 +174,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         start = max(self._indexed_until, first)
         if start < stop:
             events = self.buffer.snapshot(start - first, stop - first)
-            self._append_rows(start, events)
+            self._index(start, events)
             self._indexed_until = stop
         self._forget_dropped(first)
         self._update_size()
@@ -145,17 +188,15 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         self.call_after_refresh(self.scroll_end, animate=False, immediate=True, x_axis=False)
 
     def rebuild(self) -> None:
-        """Re-index the whole buffer (filter changed, wrap toggled, width changed in wrap mode)."""
+        """Re-index the whole buffer (filter, context or wrap changed, width changed in wrap mode)."""
         keep = self.selected
-        self._seqs = array("q")
-        self._ends = array("q")
-        self._start = 0
-        self._max_width = 0
+        self.rows = RowIndex(self.wrap)
+        self._context_window = ContextWindow(self.context_lines) if self.context_lines else None
         self._cache.clear()
         first = self.buffer.first_seq
         events = self.buffer.snapshot()
         self._indexed_until = first + len(events)
-        self._append_rows(first, events)
+        self._index(first, events)
         self._update_size()
         if self.following or keep is None:
             self._follow_end()
@@ -168,6 +209,8 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         """Show another buffer (the screen restarts its tail into a fresh one when the "since"
         window changes, so that a stopped tail's late writes land where nobody reads)."""
         self.buffer = buffer
+        self.requests.clear()
+        self._requests_until = 0
         self.following = True
         self.cursor = -1
         self.scroll_to(x=0, y=0, animate=False, immediate=True)
@@ -188,49 +231,65 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
                 return row
         return max(0, self.row_count - 1)
 
-    def _append_rows(self, first_seq: int, events: list[LogEvent]) -> None:
+    def _index(self, first_seq: int, events: list[LogEvent]) -> None:
+        """Note the request boundaries of every new event, and show those that pass the filter
+        (with their context lines when asked for)."""
+        # The request index follows the buffer, not the filter: a rebuild does not redo it.
+        new = max(first_seq, self._requests_until)
+        self.requests.add_all(new, events[new - first_seq:])
+        self._requests_until = max(self._requests_until, first_seq + len(events))
+        version = self.requests.version
+        if version != self._requests_version:  # a START landed before lines already drawn
+            self._requests_version = version
+            self._cache.clear()
+        context = None
         if self.matcher is None:
-            indexes = range(len(events))
+            seqs, shown = range(first_seq, first_seq + len(events)), events
         else:
-            indexes = list(self.matcher.filter([e.message for e in events]))
-        self._seqs.extend(first_seq + i for i in indexes)
-        widest = self._max_width
-        for i in indexes:
-            length = len(events[i].message)
-            if length > widest:
-                widest = length
-        self._max_width = widest
+            matched = list(self.matcher.filter([e.message for e in events]))
+            if self._context_window is not None:
+                rows = self._context_window.feed(first_seq, events, matched)
+                seqs, context = [seq for seq, _ in rows], [c for _, c in rows]
+                get = self.buffer.get_seq
+                shown = [events[seq - first_seq] if seq >= first_seq else get(seq) for seq in seqs]
+            else:
+                seqs, shown = [first_seq + i for i in matched], [events[i] for i in matched]
+        height = None
         if self.wrap:
             width = max(1, self._wrap_width())
-            rows = self.formatter.rows
-            total = self._ends[-1] if self._ends else 0
-            ends = []
-            for i in indexes:
-                total += rows(events[i], width)
-                ends.append(total)
-            self._ends.extend(ends)
+            rows_of = self.formatter.rows
+
+            def height(event: LogEvent) -> int:
+                return rows_of(event, width)
+
+        cursor_seq, cursor_line = None, 0
+        if 0 <= self.cursor < self.row_count:
+            cursor_seq, cursor_line = self.rows.seq(self.cursor), self.rows.first_line_of(self.cursor)
+        inserted = self.rows.add(seqs, shown, context, height=height, is_hit=self._search_hit())
+        if inserted and not self.following and cursor_seq is not None:
+            # Context lines went in above rows already shown: keep the cursor on its line.
+            row = self.rows.row_of_seq(cursor_seq)
+            if row is not None and row != self.cursor:
+                moved = self.rows.first_line_of(row) - cursor_line
+                self.cursor = row
+                self.scroll_to(y=self.scroll_y + moved, animate=False, immediate=True)
+
+    def _search_hit(self):
+        needle = self.search.lower()
+        if not needle:
+            return None
+        return lambda event: needle in event.message.lower()
 
     def _forget_dropped(self, first_seq: int) -> None:
-        seqs, old_start = self._seqs, self._start
-        start = old_start
-        while start < len(seqs) and seqs[start] < first_seq:
-            start += 1
-        dropped = start - old_start
+        dropped, lines = self.rows.forget_before(first_seq)
+        self.requests.forget_before(first_seq)
+        if self._context_window is not None:
+            self._context_window.forget_before(first_seq)
         if dropped:
-            lines = dropped
-            if self.wrap:
-                lines = self._ends[start - 1] - (self._ends[old_start - 1] if old_start else 0)
-            self._start = start
             if self.cursor >= 0:
                 self.cursor = max(0, self.cursor - dropped)
             if not self.following:  # keep the same lines on screen
                 self.scroll_to(y=max(0, self.scroll_y - lines), animate=False, immediate=True)
-        if start > 4096 and start > len(seqs) // 2:  # compact now and then: amortized O(1)
-            base = self._ends[start - 1] if self.wrap and start else 0
-            self._seqs = seqs[start:]
-            if self.wrap:
-                self._ends = array("q", (end - base for end in self._ends[start:]))
-            self._start = 0
 
     # -- geometry ----------------------------------------------------------------------------
     def _wrap_width(self) -> int:
@@ -238,34 +297,24 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
 
     @property
     def line_count(self) -> int:
-        if not self.wrap:
-            return self.row_count
-        if not self._ends or self._start >= len(self._ends):
-            return 0
-        base = self._ends[self._start - 1] if self._start else 0
-        return self._ends[-1] - base
+        return self.rows.line_count
 
     def _update_size(self) -> None:
-        width = 0 if self.wrap else self.formatter.prefix_width() + self._max_width
+        width = 0 if self.wrap else self.formatter.prefix_width() + self.rows.max_width
         self.virtual_size = Size(width, self.line_count)
 
     def _row_line(self, y: int) -> tuple[int, int]:
         """(row, sub-line) of content line y."""
-        if not self.wrap:
-            return y, 0
-        base = self._ends[self._start - 1] if self._start else 0
-        index = bisect_right(self._ends, base + y, lo=self._start)
-        before = self._ends[index - 1] if index > self._start else base
-        return index - self._start, base + y - before
+        return self.rows.row_line(y)
 
     def _first_line_of(self, row: int) -> int:
-        if not self.wrap:
-            return row
-        base = self._ends[self._start - 1] if self._start else 0
-        index = self._start + row
-        return (self._ends[index - 1] if index > 0 else 0) - base
+        return self.rows.first_line_of(row)
 
     def on_resize(self) -> None:
+        show = self.scrollable_content_region.width >= REQUEST_COLUMN_MIN_WIDTH
+        if show != self.formatter.show_request:
+            self.formatter.show_request = show
+            self._update_size()
         if self.wrap:
             self.rebuild()
         self._cache.clear()
@@ -281,6 +330,8 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
             return Strip.blank(width, base)
         strips = self._strips(row, event, width)
         strip = strips[sub] if sub < len(strips) else Strip.blank(width, base)
+        if self.rows.is_context(row):
+            strip = strip.apply_style(_CONTEXT_STYLE)
         if row == self.cursor:
             strip = strip.apply_style(self.get_component_rich_style("log-view--cursor"))
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, y)
@@ -289,19 +340,20 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         if width != self._cache_width:
             self._cache.clear()
             self._cache_width = width
-        key = self._seqs[self._start + row]
+        key = self.rows.seq(row)
         strips = self._cache.get(key)
         if strips is not None:
             self._cache.move_to_end(key)
             return strips
-        strips = self._render_event(event, width)
+        strips = self._render_event(event, width, self.request_of(row))
         self._cache[key] = strips
         if len(self._cache) > STRIP_CACHE_SIZE:
             self._cache.popitem(last=False)
         return strips
 
-    def _render_event(self, event: LogEvent, width: int) -> list[Strip]:
-        prefix = self.formatter.prefix(event)
+    def _render_event(self, event: LogEvent, width: int,
+                      request: tuple[str | None, str | None] = (None, None)) -> list[Strip]:
+        prefix = self.formatter.prefix(event, request)
         body = self.formatter.body(event)
         self._highlight(body, event)
         console = self.app.console
@@ -316,7 +368,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         indent = Text(" " * self.formatter.prefix_width())
         strips: list[Strip] = []
         for piece in body.split("\n", allow_blank=True):
-            for chunk in _hard_wrap(piece, wrap_width):
+            for chunk in hard_wrap(piece, wrap_width):
                 head = prefix if not strips else indent
                 line = Text.assemble(head, chunk, no_wrap=True, end="")
                 strips.append(Strip(line.render(console), line.cell_len))
@@ -331,6 +383,14 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         self.matcher = matcher
         self.rebuild()
 
+    def set_context(self, lines: int) -> None:
+        """Show `lines` lines of the same stream around each filter match (0: matches only)."""
+        lines = max(0, lines)
+        if lines != self.context_lines:
+            self.context_lines = lines
+            if self.matcher is not None:
+                self.rebuild()
+
     def set_wrap(self, wrap: bool) -> None:
         self.wrap = wrap
         self.scroll_x = 0
@@ -344,20 +404,3 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
             self._follow_end()
             self.refresh()
 
-
-def _hard_wrap(text: Text, width: int) -> list[Text]:
-    """Cut `text` into pieces of at most `width` cells (no word wrapping: sizes stay exact)."""
-    plain = text.plain
-    if not plain:
-        return [text]
-    if plain.isascii():
-        return [text[i : i + width] for i in range(0, len(plain), width)]
-    pieces, start, cells = [], 0, 0
-    for index, char in enumerate(plain):
-        size = cell_len(char)
-        if cells + size > width:
-            pieces.append(text[start:index])
-            start, cells = index, 0
-        cells += size
-    pieces.append(text[start:])
-    return pieces

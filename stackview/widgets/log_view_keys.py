@@ -25,8 +25,21 @@ class LogViewKeys:
 
     # -- search ------------------------------------------------------------------------------
     def set_search(self, text: str) -> None:
-        self.search = text
+        if text != self.search:
+            self.search = text
+            needle = text.lower()
+            get = self.buffer.get_seq
+
+            def is_hit(seq: int) -> bool:
+                event = get(seq)
+                return bool(needle) and event is not None and needle in event.message.lower()
+
+            self.rows.set_hits(is_hit)
         self.clear_render_cache()
+
+    def search_position(self) -> tuple[int, int]:
+        """(position of the cursor's row among the search hits, 1-based or 0, number of hits)."""
+        return self.rows.hit_position(self.cursor), self.rows.hit_count
 
     def _highlight(self, body: Text, event: LogEvent) -> None:
         plain = body.plain
@@ -84,28 +97,19 @@ class LogViewKeys:
     def action_choose(self) -> None:
         event = self.selected
         if event is not None:
-            self.post_message(self.Chosen(self, event))
+            request_id, source = self.request_of(self.cursor)
+            self.post_message(self.Chosen(self, event, request_id, source))
 
     def action_find(self, direction: int) -> None:
         if not self.search:
             self.notify("No search: press s to search", timeout=2)
             return
-        found = self.find_row(self.search, self.cursor, direction)
+        found = self.rows.next_hit(self.cursor, direction)
         if found is None:
             self.notify(f"'{self.search}' not found", timeout=2, markup=False)
         else:
             self.move_cursor(found)
-
-    def find_row(self, text: str, start: int, direction: int) -> int | None:
-        """The next row (after `start`, wrapping around) whose text contains `text`."""
-        needle = text.lower()
-        count = self.row_count
-        for step in range(1, count + 1):
-            row = (start + direction * step) % count
-            event = self.event_at(row)
-            if event is not None and needle in event.message.lower():
-                return row
-        return None
+            self.post_message(self.SearchMoved(self))  # the status line's "3/17"
 
     def on_mouse_scroll_up(self) -> None:
         self.set_following(False)

@@ -16,8 +16,10 @@ How data flows, and why:
   reloads the whole window with the current pattern (the screen says so when it matters).
 
 Keys (ids in `BINDINGS`): 0-6 since (tail, 1m, 5m, 15m, 30m, 1h, 3h), `f` follow/pause, `G` end
-and follow, `w` wrap, `t` timestamps, `/` filter, `s` search (n / N), Enter request, `c` copy line,
-Ctrl+S save, `r` reload, Esc back. Space stays page-down, as in a pager.
+and follow, `w` wrap, `t` timestamps, `/` filter, `x` context around matches (`+` / `-` more or
+fewer lines), `s` search (n / N), Enter request (of any line: see `stackview.logs.attribution`),
+`c` copy line (as shown: control characters escaped), Ctrl+S save, `r` reload, Esc back. Space
+stays page-down, as in a pager.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from stackview.logs.parse import LogParser
 from stackview.logs.since import SinceError, parse_since
 from stackview.logs.tail import Tail, compile_filter
 from stackview.models.config import TIMESTAMP_MODES
+from stackview.screens.logs.drilldown import RequestDrillDown
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import AppScreen
 from stackview.widgets.host import Host
@@ -54,6 +57,9 @@ SINCE_PRESETS = ("tail", "1m", "5m", "15m", "30m", "1h", "3h")  # keys 0..6
 DEFAULT_SINCE = "15m"
 DRAIN_INTERVAL = 0.1
 STATUS_EVERY = 5  # drain ticks between status refreshes (twice a second)
+DEFAULT_CONTEXT = 3  # lines of context `x` shows around each match
+MAX_CONTEXT = 50
+LIVE_NOTE_SECONDS = 10.0  # how long the errors line says why Live Tail is not used
 
 
 def _check_pattern(text: str) -> tuple[str, int] | None:
@@ -64,7 +70,7 @@ def _check_pattern(text: str) -> tuple[str, int] | None:
     return None
 
 
-class LogsScreen(AppScreen):
+class LogsScreen(RequestDrillDown, AppScreen):
     DEFAULT_CSS = """
     LogsScreen > LogView { height: 1fr; border: round $primary 40%; border-title-color: $text; }
     LogsScreen > LogView:focus { border: round $primary; }
@@ -76,6 +82,9 @@ class LogsScreen(AppScreen):
         Binding("t", "cycle_timestamps", "Time", id="logs.timestamps"),
         Binding("slash", "edit_filter", "Filter", id="logs.filter"),
         Binding("s", "edit_search", "Search", id="logs.search"),
+        Binding("x", "toggle_context", "Context", id="logs.context"),
+        Binding("plus", "context(1)", "More context", show=False, id="logs.context.more"),
+        Binding("minus", "context(-1)", "Less context", show=False, id="logs.context.less"),
         Binding("c", "copy_line", "Copy", id="logs.copy"),
         Binding("ctrl+s", "save", "Save", id="logs.save"),
         Binding("r", "reload", "Reload", id="logs.reload"),
@@ -115,6 +124,8 @@ class LogsScreen(AppScreen):
         self._drained = (-1, -1)
         self._ticks = 0
         self._live_note = ""
+        self._live_note_until = 0.0
+        self.context = DEFAULT_CONTEXT  # lines `x` shows around matches (when on)
 
     @classmethod
     def create(cls, host: Host, target: str = "", *, pattern: str = "",
@@ -269,17 +280,23 @@ class LogsScreen(AppScreen):
             wrap=view.wrap,
             timestamps=self.formatter.timestamp_mode,
             search=view.search,
+            search_position=view.search_position() if view.search else (0, 0),
+            context=view.context_lines if self.pattern else 0,
             phase=self.phase,
         )
 
     def _show_status(self) -> None:
         stats = self.tail.stats() if self.tail is not None else None
         self.query_one(LogsStatus).show(stats, self.view_state())
-        self.query_one(LogsErrors).show(stats, self.warnings)
+        # Why Live Tail is not used (it ended, it sampled ...) is said in the errors line for a
+        # while, never in a toast: a toast would sit on the status line.
         note = stats.live_note if stats is not None else ""
-        if note and note not in ("off", "polling") and note != self._live_note:
-            self.notify(note, timeout=5, markup=False)
-        self._live_note = note
+        now = time.monotonic()
+        if note != self._live_note:
+            self._live_note = note
+            self._live_note_until = now + LIVE_NOTE_SECONDS if note not in ("", "off", "polling") else 0.0
+        notes = [note] if now < self._live_note_until else []
+        self.query_one(LogsErrors).show(stats, self.warnings, notes)
 
     def _update_title(self) -> None:
         title = Text(f"logs · {neutralize(self.scope)}")
@@ -289,6 +306,9 @@ class LogsScreen(AppScreen):
         self.view.border_subtitle = Text(f"since {neutralize(self.since)}")
 
     def on_log_view_follow_changed(self, _event: LogView.FollowChanged) -> None:
+        self._show_status()
+
+    def on_log_view_search_moved(self, _event: LogView.SearchMoved) -> None:
         self._show_status()
 
     # -- keys --------------------------------------------------------------------------------
@@ -318,6 +338,24 @@ class LogsScreen(AppScreen):
         self.view.formatter_changed()
         self._show_status()
 
+    def action_toggle_context(self) -> None:
+        view = self.view
+        if not self.pattern:
+            self.notify("Context shows lines around filter matches: set a filter with /", timeout=3)
+            return
+        view.set_context(0 if view.context_lines else self.context)
+        self._show_status()
+
+    def action_context(self, delta: int) -> None:
+        if not self.pattern:
+            self.notify("Context shows lines around filter matches: set a filter with /", timeout=3)
+            return
+        lines = max(0, min(MAX_CONTEXT, self.view.context_lines + delta))
+        if lines:
+            self.context = lines
+        self.view.set_context(lines)
+        self._show_status()
+
     def action_edit_filter(self) -> None:
         self.query_one(LogsPrompt).open("filter", self.pattern)
 
@@ -329,7 +367,8 @@ class LogsScreen(AppScreen):
         if event is None:
             self.notify("No line selected", timeout=2)
             return
-        self.app.copy_to_clipboard(event.message.rstrip("\n"))
+        # What the screen shows, never the raw bytes: a paste must not be able to drive a terminal.
+        self.app.copy_to_clipboard(neutralize(event.message.rstrip("\n"), keep_newlines=True))
         self.notify("Copied the line", timeout=2)
 
     def action_save(self) -> None:
@@ -386,20 +425,6 @@ class LogsScreen(AppScreen):
             self.notify(f"Lines the previous filter left out are fetched again for the last seconds only; "
                         f"r reloads since {self.since}", timeout=6, markup=False)
         self._update_title()
-
-    # -- drill-down ------------------------------------------------------------------------------
-    def on_log_view_chosen(self, event: LogView.Chosen) -> None:
-        from stackview.logs.request import request_lines
-        from stackview.screens.logs.request import RequestScreen
-
-        request_id = self.formatter.record(event.event).request_id
-        if not request_id:
-            self.notify("This line carries no request id", timeout=3)
-            return
-        lines = request_lines(self.buffer.snapshot(), request_id)
-        self.app.push_screen(RequestScreen(request_id, lines, self.formatter.parser,
-                                           groups=[s.log_group for s in self.sources], budget=self.budget))
-
 
 def _ignore(_batch: object) -> None:
     """The tail's `on_batch`: the batch is already in the buffer, which the drain timer reads."""
