@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
@@ -21,7 +22,7 @@ from stackview.aws.errors import UserError
 from stackview.aws.stack_health import stacks_health
 from stackview.aws.stacks import order_as_tree, stack_pages
 from stackview.models import StackSummary, StatusFamily
-from stackview.models.health import Health, StacksHealth
+from stackview.models.health import Health, StacksHealth, count_text
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import AppScreen
 from stackview.widgets.data_panel import DataPanel
@@ -35,7 +36,9 @@ from stackview.widgets.record_table import Record, RecordTable
 from stackview.widgets.styles import status_style, style_for
 from stackview.widgets.tabbed import TableTab
 
-COLUMNS = ("Stack", "Status", "Alarms", "Err %", "Errors", "Invoc.", "Thr.", "Trend", "Updated", "Description")
+#: The figures right after the name: on an 80-column terminal they are what shows.
+COLUMNS = ("Stack", "Alarms", "Err %", "Errors", "Invoc.", "Thr.", "Trend", "Most errors", "Status", "Updated",
+           "Description")
 
 
 def _key(stack: StackSummary) -> str:
@@ -58,7 +61,7 @@ class StacksPanel(TableTab, DataPanel):
         self._stacks: list[StackSummary] = []
 
     def compose_content(self) -> ComposeResult:
-        yield RecordTable(COLUMNS, id="stacks-table", max_widths={"Stack": 48, "Description": 60})
+        yield RecordTable(COLUMNS, id="stacks-table", max_widths={"Stack": 36, "Description": 60})
         yield Static(classes="empty-note", id="stacks-empty")
 
     @property
@@ -116,10 +119,11 @@ class StacksPanel(TableTab, DataPanel):
                 key=key,
                 cells=(
                     name_cell(self.app, name, attention),
-                    literal_text(stack.status, status_style(self.app, stack.family)),
                     alarms_cell(self.app, alarms),
                     figures[2], figures[1], figures[0], figures[3],
                     literal_text("-", muted) if no_functions else spark_cell(self.app, health),
+                    self._most_errors(key),
+                    literal_text(stack.status, status_style(self.app, stack.family)),
                     literal_text(relative_time(stack.last_changed, now)),
                     literal_text(stack.description, muted),
                 ),
@@ -129,6 +133,21 @@ class StacksPanel(TableTab, DataPanel):
             records.sort(key=lambda r: not self.attention(r.value))  # stable: tree order otherwise
         self.query_one(RecordTable).set_records(records)
         self.refresh_title()
+
+    def _most_errors(self, key: str) -> Text:
+        """The stack's function with the most errors over the window (`orders-prod-worker 14`)."""
+        muted = style_for(self.app, "sv-muted")
+        step = self.health
+        if step is None or step.report is None or key not in step.contents:
+            return literal_text("…" if step is None or key not in step.contents else "-", muted)
+        figures = [(h.errors, name) for name in step.contents[key].function_names
+                   if (h := step.report.functions.get(name)) is not None and h.errors > 0]
+        if not figures:
+            return literal_text("-", muted)
+        errors, name = max(figures)
+        text = literal_text(name, style_for(self.app, "sv-health-alarm"))
+        text.append(f" {count_text(errors)}", style=muted)
+        return text
 
     def refresh_title(self) -> None:
         super().refresh_title()

@@ -90,9 +90,10 @@ class FunctionTablePanel(TableTab, DataPanel):
 
     # -- rows ------------------------------------------------------------------------------------
     def columns(self) -> tuple[str, ...]:
-        head = ("Function", "Logical ID") if self.logical_ids else ("Function",)
-        return head + ("Alarms", "Err %", "Errors", "Invoc.", "Thr.", "Max ms", "Conc / Res", "Trend",
-                       "Runtime", "Memory", "Timeout", "Modified", "Note")
+        """The figures right after the name: on an 80-column terminal they are what shows."""
+        figures = ("Function", "Alarms", "Err %", "Errors", "Invoc.", "Thr.", "Max ms", "Conc / Res", "Trend")
+        return figures + (("Logical ID",) if self.logical_ids else ()) + ("Runtime", "Memory", "Timeout",
+                                                                           "Modified", "Note")
 
     def compose_content(self) -> ComposeResult:
         yield RecordTable(self.columns(), max_widths={"Function": 48, "Logical ID": 32})
@@ -137,16 +138,16 @@ class FunctionTablePanel(TableTab, DataPanel):
             reservation, known = Reservation(f.reserved_concurrency), True
         errors = f.error or (reservation.error if reservation else "")
         invocations, errors_cell, rate, throttles = figure_cells(app, health, self.threshold)
-        head = (name_cell(app, f.name, self.attention(f), "bold"),)
-        if self.logical_ids:
-            head += (literal_text(f.logical_id, muted),)
+        logical = (literal_text(f.logical_id, muted),) if self.logical_ids else ()
         return Record(
             key=f.logical_id or f.name,
-            cells=head + (
+            cells=(
+                name_cell(app, f.name, self.attention(f), "bold"),
                 alarms_cell(app, alarms), rate, errors_cell, invocations, throttles,
                 duration_cell(app, health, step.report.percentiles if step else None),
                 concurrency_cell(app, health, reservation.value if reservation else None, known),
                 spark_cell(app, health),
+                *logical,
                 literal_text(f.runtime),
                 literal_text(f"{f.memory} MB" if f.memory else "-"),
                 literal_text(f"{f.timeout} s" if f.timeout else "-"),
@@ -170,8 +171,7 @@ class FunctionTablePanel(TableTab, DataPanel):
         """The duration column says what it shows: p99, or the maximum where there is no p99."""
         percentiles = self.step.report.percentiles if self.step else None
         label = "p99 ms" if percentiles else "Max ms"
-        column = DURATION_COLUMN + (1 if self.logical_ids else 0)
-        table.relabel(column, label)
+        table.relabel(DURATION_COLUMN, label)
 
     def refresh_title(self) -> None:
         table = self.query_one(RecordTable)

@@ -167,6 +167,14 @@ class RecordTable(DataTable):
                     self.move_cursor(row=index, animate=False, scroll=False)
                 return
 
+    def _update_column_widths(self, updated_cells: set) -> None:
+        # DataTable widens a column on idle, after a cell update, but keeps the cells it rendered
+        # in between (its render cache is keyed by an update counter, not by widths): without
+        # this, a cell that grew ("…" became a sparkline) stays cut to the old width on screen.
+        super()._update_column_widths(updated_cells)
+        self._update_count += 1
+        self.refresh()
+
     def relabel(self, index: int, label: str) -> None:
         """Rename a column (a figure whose meaning depends on the endpoint: p99 or max)."""
         if index < len(self._column_keys):
