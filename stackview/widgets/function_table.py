@@ -80,6 +80,7 @@ class FunctionTablePanel(TableTab, DataPanel):
         self.troubled_first = False
         self.poll = HealthPoll(self, self._prepare_sweep, self._health_step, self._health_failed)
         self._asked: set[str] = set()
+        self._batches = 0
 
     # -- to implement ----------------------------------------------------------------------------
     def functions(self) -> list[FunctionSummary]:  # runs in a thread
@@ -203,21 +204,26 @@ class FunctionTablePanel(TableTab, DataPanel):
         if not self.is_mounted or not self.seen():
             return
         visible = [r.value.name for r in self.query_one(RecordTable).visible_records(margin=2)]
-        missing = [name for name in visible if name not in self.reserved]
-        if not missing or set(missing) <= self._asked:
+        missing = [name for name in visible if name not in self.reserved and name not in self._asked]
+        if not missing:
             return
-        self._asked = set(missing)
+        self._asked |= set(missing)  # in flight: a scroll meanwhile does not ask for them again
+        self._batches += 1
         store = inventory(self.host.session)
-        self.run_in_thread(DETAILS, lambda: store.reservations(missing), self._details, failed=self._details_failed)
+        self.run_in_thread(f"{DETAILS}-{self._batches}", lambda: store.reservations(missing),
+                           lambda answer: self._details(missing, answer),
+                           failed=lambda error: self._details_failed(missing, error))
 
-    def _details(self, answer: tuple[dict[str, Reservation], BudgetUse]) -> None:
+    def _details(self, asked: list[str], answer: tuple[dict[str, Reservation], BudgetUse]) -> None:
         found, self.budget = answer
-        self._asked = set()
+        self._asked -= set(asked)
         self.reserved.update(found)
         self.redraw()
+        if self.budget.budget and any(name not in found for name in asked):  # over the budget: the rest later
+            self.set_timer(60.0 / max(self.budget.budget, 1) * len(asked), self.ask_details)
 
-    def _details_failed(self, error: UserError) -> None:
-        self._asked = set()
+    def _details_failed(self, asked: list[str], error: UserError) -> None:
+        self._asked -= set(asked)
         self.health_error = error.one_line()
         self.refresh_title()
 
