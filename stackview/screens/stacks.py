@@ -59,6 +59,7 @@ class StacksPanel(TableTab, DataPanel):
         self.troubled_first = False
         self.poll = HealthPoll(self, self._prepare_sweep, self._health_step, self._health_failed)
         self._stacks: list[StackSummary] = []
+        self._rows: dict[str, tuple[tuple, Record]] = {}
 
     def compose_content(self) -> ComposeResult:
         yield RecordTable(COLUMNS, id="stacks-table", max_widths={"Stack": 36, "Description": 60})
@@ -91,63 +92,81 @@ class StacksPanel(TableTab, DataPanel):
             self.poll.start()  # the first figures as soon as the first rows are there
 
     # -- rows ----------------------------------------------------------------------------------
-    def attention(self, stack: StackSummary) -> bool:
-        if self.health is None:
-            return False
-        alarms = self.health.alarms.get(_key(stack), ())
-        return troubled(self.health.health.get(_key(stack)), (a for a in alarms if a.firing), self.threshold)
-
     @property
     def threshold(self) -> float:
         return self.host.config.health.error_rate_threshold
 
     def redraw(self) -> None:
+        """Rows from the stacks and the last sweep. A row whose inputs did not change keeps its
+        record (cells and all), so a refresh of 10,000 stacks rebuilds only those that changed."""
         now = self.host.clock()
-        muted = style_for(self.app, "sv-muted")
         depth: dict[str, int] = {}
-        records = []
+        records, attention = [], {}
+        rows: dict[str, tuple[tuple, Record]] = {}
         for stack in self._stacks:
             level = depth[stack.stack_id] = depth.get(stack.parent_id or "", -1) + 1
-            name = ("  " * level + "└ " if level else "") + stack.name
             key = _key(stack)
-            attention = self.attention(stack)
-            health = self.health.health.get(key) if self.health else None
-            alarms = self.health.alarms.get(key) if self.health and key in self.health.contents else None
-            no_functions = self.health is not None and key in self.health.contents and not self.health.contents[key].functions
-            figures = (literal_text("-", muted),) * 4 if no_functions else figure_cells(self.app, health, self.threshold)
-            records.append(Record(
-                key=key,
-                cells=(
-                    name_cell(self.app, name, attention),
-                    alarms_cell(self.app, alarms),
-                    figures[2], figures[1], figures[0], figures[3],
-                    literal_text("-", muted) if no_functions else spark_cell(self.app, health),
-                    self._most_errors(key),
-                    literal_text(stack.status, status_style(self.app, stack.family)),
-                    literal_text(relative_time(stack.last_changed, now)),
-                    literal_text(stack.description, muted),
-                ),
-                value=stack,
-            ))
+            inputs = self._inputs(stack, key, level, relative_time(stack.last_changed, now))
+            kept = self._rows.get(key)
+            record = kept[1] if kept and kept[0] == inputs else self._record(stack, key, *inputs[1:])
+            rows[key] = (inputs, record)
+            attention[key] = inputs[1]
+            records.append(record)
+        self._rows = rows
         if self.troubled_first:
-            records.sort(key=lambda r: not self.attention(r.value))  # stable: tree order otherwise
+            records.sort(key=lambda r: not attention[r.key])  # stable: tree order otherwise
         self.query_one(RecordTable).set_records(records)
         self.refresh_title()
 
-    def _most_errors(self, key: str) -> Text:
+    def _inputs(self, stack: StackSummary, key: str, level: int, changed: str) -> tuple:
+        """Everything a row is drawn from (hashable values: compared to tell whether it changed)."""
+        step = self.health
+        known = step is not None and key in step.contents
+        health = step.health.get(key) if step else None
+        alarms = step.alarms.get(key) if known and step else None
+        no_functions = known and step is not None and not step.contents[key].functions
+        most = None
+        if known and step is not None and step.report is not None:
+            figures = [(h.errors, name) for name in step.contents[key].function_names
+                       if (h := step.report.functions.get(name)) is not None and h.errors > 0]
+            most = max(figures) if figures else ()
+        firing = tuple(a for a in alarms or () if a.firing)
+        attention = troubled(health, firing, self.threshold)
+        return (stack, attention, level, changed, health, alarms, no_functions, most)
+
+    def _record(self, stack: StackSummary, key: str, attention: bool, level: int, changed: str,
+                health: Health | None, alarms, no_functions: bool, most) -> Record:
+        muted = style_for(self.app, "sv-muted")
+        name = ("  " * level + "└ " if level else "") + stack.name
+        figures = (literal_text("-", muted),) * 4 if no_functions else figure_cells(self.app, health, self.threshold)
+        return Record(
+            key=key,
+            cells=(
+                name_cell(self.app, name, attention),
+                alarms_cell(self.app, alarms),
+                figures[2], figures[1], figures[0], figures[3],
+                literal_text("-", muted) if no_functions else spark_cell(self.app, health),
+                self._most_errors(most),
+                literal_text(stack.status, status_style(self.app, stack.family)),
+                literal_text(changed),
+                literal_text(stack.description, muted),
+            ),
+            value=stack,
+        )
+
+    def _most_errors(self, most: tuple | None) -> Text:
         """The stack's function with the most errors over the window (`orders-prod-worker 14`)."""
         muted = style_for(self.app, "sv-muted")
-        step = self.health
-        if step is None or step.report is None or key not in step.contents:
-            return literal_text("…" if step is None or key not in step.contents else "-", muted)
-        figures = [(h.errors, name) for name in step.contents[key].function_names
-                   if (h := step.report.functions.get(name)) is not None and h.errors > 0]
-        if not figures:
-            return literal_text("-", muted)
-        errors, name = max(figures)
+        if not most:
+            return literal_text("…" if most is None else "-", muted)
+        errors, name = most
         text = literal_text(name, style_for(self.app, "sv-health-alarm"))
         text.append(f" {count_text(errors)}", style=muted)
         return text
+
+    def _on_theme_changed(self, theme: object) -> None:
+        self._rows = {}  # colours are in the cells: draw every row again
+        super()._on_theme_changed(theme)
 
     def refresh_title(self) -> None:
         super().refresh_title()

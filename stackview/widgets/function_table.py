@@ -31,7 +31,7 @@ from stackview.aws.health import sweep
 from stackview.aws.inventory import BudgetUse, Reservation, inventory
 from stackview.models.alarms import Alarm, alarms_by_function
 from stackview.models.functions import FunctionSummary
-from stackview.models.health import HealthReport
+from stackview.models.health import Health, HealthReport
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.format import relative_time
 from stackview.widgets.health import (
@@ -81,6 +81,7 @@ class FunctionTablePanel(TableTab, DataPanel):
         self.poll = HealthPoll(self, self._prepare_sweep, self._health_step, self._health_failed)
         self._asked: set[str] = set()
         self._batches = 0
+        self._rows: dict[str, tuple[tuple, Record]] = {}
 
     # -- to implement ----------------------------------------------------------------------------
     def functions(self) -> list[FunctionSummary]:  # runs in a thread
@@ -127,46 +128,66 @@ class FunctionTablePanel(TableTab, DataPanel):
         alarms = (self.step.alarms or {}).get(function.name, ())
         return troubled(health, (a for a in alarms if a.firing), self.threshold)
 
-    def row(self, f: FunctionSummary) -> Record:
-        app = self.app
-        muted = style_for(app, "sv-muted")
+    def inputs(self, f: FunctionSummary) -> tuple:
+        """Everything a row is drawn from (hashable: compared to tell whether the row changed)."""
         step = self.step
         health = step.report.functions.get(f.name) if step else None
         alarms = None if step is None or step.alarms is None else step.alarms.get(f.name, ())
         reservation = self.reserved.get(f.name)
-        known = reservation is not None and not reservation.error
         if reservation is None and f.reserved_known:
-            reservation, known = Reservation(f.reserved_concurrency), True
+            reservation = Reservation(f.reserved_concurrency)
+        percentiles = step.report.percentiles if step else None
+        return (f, self.attention(f), health, alarms, reservation, percentiles,
+                relative_time(f.last_modified, self.host.clock()))
+
+    def row(self, f: FunctionSummary, attention: bool, health: Health | None, alarms: tuple[Alarm, ...] | None,
+            reservation: Reservation | None, percentiles: bool | None, modified: str) -> Record:
+        app = self.app
+        muted = style_for(app, "sv-muted")
+        known = reservation is not None and not reservation.error
         errors = f.error or (reservation.error if reservation else "")
         invocations, errors_cell, rate, throttles = figure_cells(app, health, self.threshold)
         logical = (literal_text(f.logical_id, muted),) if self.logical_ids else ()
         return Record(
             key=f.logical_id or f.name,
             cells=(
-                name_cell(app, f.name, self.attention(f), "bold"),
+                name_cell(app, f.name, attention, "bold"),
                 alarms_cell(app, alarms), rate, errors_cell, invocations, throttles,
-                duration_cell(app, health, step.report.percentiles if step else None),
+                duration_cell(app, health, percentiles),
                 concurrency_cell(app, health, reservation.value if reservation else None, known),
                 spark_cell(app, health),
                 *logical,
                 literal_text(f.runtime),
                 literal_text(f"{f.memory} MB" if f.memory else "-"),
                 literal_text(f"{f.timeout} s" if f.timeout else "-"),
-                literal_text(relative_time(f.last_modified, self.host.clock()), muted),
+                literal_text(modified, muted),
                 literal_text(errors, style_for(app, "sv-status-failed")),
             ),
             value=f,
         )
 
     def redraw(self) -> None:
+        """Rows whose inputs did not change keep their records: a sweep of 1,000 functions
+        rebuilds the cells of those whose figures moved, and no others."""
         functions: list[FunctionSummary] = self.data or []
-        records = [self.row(f) for f in functions]
+        records, rows = [], {}
+        for f in functions:
+            inputs = self.inputs(f)
+            kept = self._rows.get(f.logical_id or f.name)
+            record = kept[1] if kept and kept[0] == inputs else self.row(*inputs)
+            rows[record.key] = (inputs, record)
+            records.append(record)
+        self._rows = rows
         if self.troubled_first:
-            records.sort(key=lambda r: not self.attention(r.value))
+            records.sort(key=lambda r: not rows[r.key][0][1])
         table = self.query_one(RecordTable)
         self._relabel(table)
         table.set_records(records)
         self.refresh_title()
+
+    def _on_theme_changed(self, theme: object) -> None:
+        self._rows = {}  # colours are in the cells: draw every row again
+        super()._on_theme_changed(theme)
 
     def _relabel(self, table: RecordTable) -> None:
         """The duration column says what it shows: p99, or the maximum where there is no p99."""
