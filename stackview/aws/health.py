@@ -70,9 +70,9 @@ def queries_for(detail: bool, percentiles: bool) -> tuple[Query, ...]:
 
 
 def batches(count: int, per_function: int) -> int:
-    """GetMetricData requests needed for `count` functions (without extra pages)."""
-    per_call = MAX_QUERIES // per_function
-    return math.ceil(count / per_call) if count else 0
+    """GetMetricData requests needed for `count` functions (without extra pages): one per 500
+    metrics, a function's queries split across two requests where they do not fit."""
+    return math.ceil(count * per_function / MAX_QUERIES)
 
 
 #: What each session's endpoint said about percentiles: True once a p99 query came back with
@@ -161,7 +161,6 @@ def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = N
     known = endpoint_percentiles(session)
     percentiles = detail and known is not False
     queries = queries_for(detail, percentiles)
-    per_call = max(1, MAX_QUERIES // len(queries))
     # Until the endpoint has shown it answers p99, a request asking for it is not retried: a
     # failure means "no percentiles here" and the sweep starts again without them.
     trial = percentiles and known is not True
@@ -178,11 +177,14 @@ def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = N
     if not names:
         yield report()
         return
-    for first in range(0, len(names), per_call):
-        chunk = names[first:first + per_call]
-        batch = [_query(first + i, name, q, period, window_seconds) for i, name in enumerate(chunk) for q in queries]
+    # Every query of every function, in order, 500 to a request: a function's queries may span
+    # two requests (it is complete, and yielded, once the second has answered).
+    every = [_query(index, name, q, period, window_seconds) for index, name in enumerate(names) for q in queries]
+    points: dict[str, dict[str, list[tuple[datetime, float]]]] = defaultdict(lambda: defaultdict(list))
+    done = 0  # functions complete so far
+    for first in range(0, len(every), MAX_QUERIES):
+        batch = every[first:first + MAX_QUERIES]
         metrics += len(batch)
-        points: dict[str, dict[str, list[tuple[datetime, float]]]] = defaultdict(lambda: defaultdict(list))
         pages = paginator.paginate(MetricDataQueries=batch, StartTime=start, EndTime=end, ScanBy="TimestampAscending")
         try:
             pages = list(pages)
@@ -202,10 +204,12 @@ def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = N
                                       if value is not None]
                 messages += [f"{name} {key}: {m.get('Value', m.get('Code', ''))}" for m in result.get("Messages", [])]
             messages += [str(m.get("Value") or m.get("Code", "")) for m in page.get("Messages", [])]
-        for name in chunk:
-            found[name] = _health(points.get(name, {}), start, period, count, detail)
+        complete = (first + len(batch)) // len(queries)
+        for name in names[done:complete]:
+            found[name] = _health(points.pop(name, {}), start, period, count, detail)
             if percentiles and found[name].duration_p99 is not None:
                 _learn(session, True)
+        done = complete
         yield report()
 
 

@@ -31,12 +31,20 @@ def test_two_hundred_functions_take_the_fewest_requests(demo_session) -> None:
     seen = count_requests(demo_session, "GetMetricData")
     reports = list(sweep(demo_session, names, window=timedelta(minutes=15)))
     per_function = len(queries_for(True, endpoint_percentiles(demo_session) is not False))
-    expected = math.ceil(len(names) * per_function / MAX_QUERIES)
+    expected = math.ceil(len(names) * per_function / MAX_QUERIES)  # at most one request per 500 metrics
     assert len(reports) == expected == reports[-1].calls == len(seen)
     assert reports[-1].metrics == len(names) * per_function
     # Each request yields what it found: the first report already holds the first functions.
+    assert len(reports[0].functions) == MAX_QUERIES // per_function
     assert "bench-fn-000" in reports[0].functions and catalog.ORDERS_API not in reports[0].functions
     assert set(reports[-1].functions) == set(names)
+    # A function whose queries straddle two requests gets all its figures.
+    per_call = MAX_QUERIES // per_function
+    straddling = names[:per_call] + [catalog.ORDERS_API] + names[per_call:per_call + 5]
+    now = reports[-1].end - timedelta(seconds=30)
+    split = list(sweep(demo_session, straddling, now=now))[-1].functions[catalog.ORDERS_API]
+    alone = list(sweep(demo_session, [catalog.ORDERS_API], now=now))[-1].functions[catalog.ORDERS_API]
+    assert split == alone and alone.invocations > 0
     assert reports[-1].functions["bench-fn-199"] == Health(invocations_series=(0.0,) * 15, errors_series=(0.0,) * 15)
 
 
