@@ -37,8 +37,9 @@ from stackview.models import Target  # noqa: E402
 HANDLER = "def handler(event, context):\n    return {'ok': True}\n"
 
 
-def counting_session(endpoint: str) -> tuple[AwsSession, Counter]:
-    """A session whose every request is counted by operation (all its clients)."""
+def counting_session(endpoint: str, latency: float = 0.0) -> tuple[AwsSession, Counter]:
+    """A session whose every request is counted by operation (all its clients), each one made
+    `latency` seconds slower (a far region, a busy API)."""
     session = AwsSession(Target(region=DEMO_REGION, endpoint_url=endpoint, demo=True), credentials=DEMO_CREDENTIALS)
     counts: Counter = Counter()
     make = session.client
@@ -47,6 +48,8 @@ def counting_session(endpoint: str) -> tuple[AwsSession, Counter]:
         created = make(service, **options)
         if not getattr(created, "_bench_counted", False):
             created.meta.events.register("before-call", lambda model, **_: counts.update([model.name]))
+            if latency:
+                created.meta.events.register("before-send", lambda **_: time.sleep(latency))
             created._bench_counted = True
         return created
 
@@ -145,6 +148,25 @@ def before_open(endpoint: str, stack: str) -> Counter:
     session, counts = counting_session(endpoint)
     stack_functions(session, stack)
     return counts
+
+
+def rows_at_latency(endpoint: str, stack: str, latency: float) -> tuple[float, float]:
+    """Seconds until the Functions tab has its rows, at `latency` per request: before (a call
+    per function for configuration and reservation, 8 at a time) and now (the stack's resources
+    and ListFunctions; reservations come after, for the rows on screen)."""
+    from stackview.aws.functions import stack_functions
+    from stackview.aws.inventory import inventory
+    from stackview.widgets.function_table import summaries
+
+    session, _ = counting_session(endpoint, latency)
+    started = time.perf_counter()
+    stack_functions(session, stack)
+    before = time.perf_counter() - started
+    session, _ = counting_session(endpoint, latency)
+    store = inventory(session)
+    started = time.perf_counter()
+    summaries(store.stack_functions(stack, nested=True), store.functions())
+    return before, time.perf_counter() - started
 
 
 def sweep_cost(endpoint: str, names: list[str], runs: int) -> tuple[int, int, float]:
@@ -250,6 +272,8 @@ def main() -> None:
               f"{sum(before.values())}  {dict(before)}")
         for name, counted in asyncio.run(open_big_stack(endpoint)).items():
             print(f"   now, {name}: {sum(counted.values())}  {dict(sorted(counted.items()))}")
+        before_s, now_s = rows_at_latency(endpoint, stack, 0.1)
+        print(f"   the Functions tab's rows at 100 ms per request: before {before_s:.1f} s, now {now_s:.1f} s")
 
         calls, metrics, seconds = sweep_cost(endpoint, big, args.runs)
         print(f"\n2. health sweep of {len(big)} functions: {metrics} metrics in {calls} GetMetricData requests "
