@@ -76,7 +76,8 @@ def stacks_health(session: AwsSession, stacks: Sequence[StackSummary], *, now: d
             read = list(pool.map(lambda s: store.stack_contents(_key(s), s.last_changed), chosen))
         contents.update({_key(stack): found for stack, found in zip(chosen, read)})
     by_function, by_queue = alarms_by_function(alarms), alarms_by_queue(alarms)
-    concerns = {key: stack_alarms(found, alarms, by_function, by_queue) for key, found in contents.items()}
+    concerns = {} if alarms_error else {key: stack_alarms(found, alarms, by_function, by_queue)
+                                        for key, found in contents.items()}
     names = [name for stack in stacks for name in contents.get(_key(stack), StackContents()).function_names]
 
     def step(report: HealthReport) -> StacksHealth:

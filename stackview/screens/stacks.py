@@ -132,10 +132,11 @@ class StacksPanel(TableTab, DataPanel):
             most = max(figures) if figures else ()
         firing = tuple(a for a in alarms or () if a.firing)
         attention = troubled(health, firing, self.threshold)
-        return (stack, attention, level, changed, health, alarms, no_functions, most)
+        refused = bool(step and step.alarms_error)
+        return (stack, attention, level, changed, health, alarms, no_functions, most, refused)
 
     def _record(self, stack: StackSummary, key: str, attention: bool, level: int, changed: str,
-                health: Health | None, alarms, no_functions: bool, most) -> Record:
+                health: Health | None, alarms, no_functions: bool, most, refused: bool) -> Record:
         muted = style_for(self.app, "sv-muted")
         name = ("  " * level + "└ " if level else "") + stack.name
         figures = (literal_text("-", muted),) * 4 if no_functions else figure_cells(self.app, health, self.threshold)
@@ -143,7 +144,7 @@ class StacksPanel(TableTab, DataPanel):
             key=key,
             cells=(
                 name_cell(self.app, name, attention),
-                alarms_cell(self.app, alarms),
+                alarms_cell(self.app, alarms, refused),
                 figures[2], figures[1], figures[0], figures[3],
                 literal_text("-", muted) if no_functions else spark_cell(self.app, health),
                 self._most_errors(most),

@@ -138,10 +138,10 @@ class FunctionTablePanel(TableTab, DataPanel):
             reservation = Reservation(f.reserved_concurrency)
         percentiles = step.report.percentiles if step else None
         return (f, self.attention(f), health, alarms, reservation, percentiles,
-                relative_time(f.last_modified, self.host.clock()))
+                relative_time(f.last_modified, self.host.clock()), bool(step and step.alarms_error))
 
     def row(self, f: FunctionSummary, attention: bool, health: Health | None, alarms: tuple[Alarm, ...] | None,
-            reservation: Reservation | None, percentiles: bool | None, modified: str) -> Record:
+            reservation: Reservation | None, percentiles: bool | None, modified: str, refused: bool) -> Record:
         app = self.app
         muted = style_for(app, "sv-muted")
         known = reservation is not None and not reservation.error
@@ -152,7 +152,7 @@ class FunctionTablePanel(TableTab, DataPanel):
             key=f.logical_id or f.name,
             cells=(
                 name_cell(app, f.name, attention, "bold"),
-                alarms_cell(app, alarms), rate, errors_cell, invocations, throttles,
+                alarms_cell(app, alarms, refused), rate, errors_cell, invocations, throttles,
                 duration_cell(app, health, percentiles),
                 concurrency_cell(app, health, reservation.value if reservation else None, known),
                 spark_cell(app, health),

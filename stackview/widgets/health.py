@@ -72,9 +72,12 @@ def figure_cells(app: Any, health: Health | None, threshold: float) -> tuple[Tex
     )
 
 
-def alarms_cell(app: Any, watching: tuple[Alarm, ...] | None) -> Text:
-    """`1 ALARM` as a badge when any alarm fires, else how many alarms watch (`2 ok`), `-` for none."""
+def alarms_cell(app: Any, watching: tuple[Alarm, ...] | None, refused: bool = False) -> Text:
+    """`1 ALARM` as a badge when any alarm fires, else how many alarms watch (`2 ok`), `-` for none;
+    `…` while not known yet, `?` when DescribeAlarms was refused (the subtitle says so)."""
     muted = style_for(app, "sv-muted")
+    if refused:
+        return literal_text("?", muted)
     if watching is None:
         return literal_text("…", muted)
     firing = sum(1 for alarm in watching if alarm.firing)

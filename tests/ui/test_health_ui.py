@@ -174,3 +174,31 @@ async def test_functions_tab_and_the_all_functions_view(make_app, demo_session) 
         assert column_named(every.query_one(RecordTable), "Runtime")[0].startswith("python")
         await pilot.press("escape")
         assert isinstance(app.screen, StacksScreen)
+
+
+async def test_denied_metrics_or_alarms_degrade_the_figures_not_the_list(make_app, demo_session) -> None:
+    """AccessDenied on GetMetricData: the stacks still list, the subtitle says what was refused.
+    AccessDenied on DescribeAlarms alone: the figures still come, the alarms say why not."""
+    from botocore.exceptions import ClientError
+
+    def deny(operation: str):
+        def refuse(**_kwargs):
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": f"not authorized to perform: cloudwatch:{operation}"}},
+                              operation)
+        return refuse
+
+    cloudwatch = demo_session.client("cloudwatch")
+    cloudwatch.meta.events.register("before-call.monitoring.DescribeAlarms", deny("DescribeAlarms"), unique_id="deny-alarms")
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        panel = app.screen.query_one(StacksPanel)
+        await wait_loaded(pilot, panel)
+        await wait_for(pilot, lambda: panel.measured(catalog.ORDERS_STACK) is not None, 20, "the figures")
+        assert "alarms: " in str(panel.border_subtitle) and "DescribeAlarms" in str(panel.border_subtitle)
+        assert row_of(panel.query_one(RecordTable), catalog.ORDERS_STACK)["Alarms"] == "?"
+        cloudwatch.meta.events.register("before-call.monitoring.GetMetricData", deny("GetMetricData"), unique_id="deny-metrics")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "⚠" in str(panel.border_subtitle), 20, "the refusal in the subtitle")
+        assert "GetMetricData" in str(panel.border_subtitle)
+        assert len(panel.query_one(RecordTable).shown) == len(panel.data) > 0  # the list stays
+        assert not panel.has_class("-failed")  # the panel itself did not fail
