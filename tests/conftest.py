@@ -2,7 +2,9 @@
 
 The demo server is a child process on a free loopback port, started on first use and stopped at
 the end of the session; under pytest-xdist every worker starts its own, so tests never share
-state across processes. Live traffic is off, so what a test sees is what the seed put there.
+state across processes. Live traffic is off, so what a test sees is what the seed put there, and
+what moves by itself: the orders worker's incident goes on (Lambda's poller fails its batches,
+its queues and alarms follow), as it does in `stackview --demo`.
 
 `demo_endpoint` is the seeded world that UI, snapshot and AWS-layer tests read: tests must not
 add stacks or functions to it (a snapshot would change with test order). Tests that create

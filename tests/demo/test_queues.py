@@ -224,3 +224,36 @@ def test_redrive_is_refused_for_a_queue_that_is_no_dead_letter_queue_and_can_be_
     assert moved < 20
     assert wait_for(lambda: sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]["Status"] == "CANCELLED", 10)
     assert _depth(sqs, dlq_url)[0] + _depth(sqs, url)[0] == 20
+
+
+SLOW = '''
+import time
+
+
+def handler(event, context):
+    time.sleep(1.5)
+    return {}
+'''
+
+
+def test_the_poller_runs_at_most_maximum_concurrency_batches_at_once(world, scratch_endpoint):
+    lam, sqs, _, _ = world
+    cw = scratch_endpoint.client("cloudwatch")
+    url, arn, _, _ = _queues(sqs, visibility=30, receives=5)
+    slow = unique("slow")
+    lam.create_function(FunctionName=slow, Runtime="python3.12", Role=role_arn(scratch_endpoint.client("iam")),
+                        Handler="app.handler", Code={"ZipFile": package(SLOW)}, Timeout=5)
+    for index in range(8):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{index}")
+    uuid = lam.create_event_source_mapping(EventSourceArn=arn, FunctionName=slow, BatchSize=1,
+                                           ScalingConfig={"MaximumConcurrency": 2})["UUID"]
+    assert wait_for(lambda: _depth(sqs, url) == (0, 0), 60)
+    from datetime import datetime, timedelta, timezone
+
+    end = datetime.now(timezone.utc) + timedelta(minutes=1)
+    peak = cw.get_metric_data(MetricDataQueries=[{"Id": "c", "MetricStat": {"Metric": {
+        "Namespace": "AWS/Lambda", "MetricName": "ConcurrentExecutions",
+        "Dimensions": [{"Name": "FunctionName", "Value": slow}]}, "Period": 600, "Stat": "Maximum"}}],
+        StartTime=end - timedelta(minutes=10), EndTime=end)["MetricDataResults"][0]["Values"]
+    assert peak == [2.0]  # two batches at once, never more
+    lam.delete_event_source_mapping(UUID=uuid)

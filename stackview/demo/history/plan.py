@@ -189,12 +189,12 @@ def plan_history(now: datetime, seed: int, physical: dict[str, dict[str, str]],
 
 
 def write_history(physical: dict[str, dict[str, str]], *, now: datetime, rng: random.Random,
-                  events: int | None = None) -> History:
+                  events: int | None = None, still: bool = False) -> History:
     """Plan the history and store it in moto's logs, CloudWatch and SQS backends."""
     history = plan_history(now, rng.getrandbits(64), physical, events)
     store_logs(history.rendered)
     store_metrics(metric_data(history.invocations, history.throttles))
     if history.queue is not None:
         store_metrics(queue_metric_data(history.queue), namespace="AWS/SQS")
-        store_queues(history.queue, _ms(now))
+        store_queues(history.queue, _ms(now), still)
     return history

@@ -28,6 +28,8 @@ from stackview.demo.runtime.sqs_events import queue_datum
 from stackview.demo.seed.catalog import ACCOUNT, FUNCTIONS, REGION
 
 Event = tuple[int, str]  # (timestamp ms, message)
+#: moto's visibility time of a message in flight in a world that stands still: never.
+STILL = float(2**62)
 
 
 def _powertools_time(ts_ms: int) -> str:
@@ -221,11 +223,12 @@ def store_metrics(data: list[dict[str, Any]], namespace: str = NAMESPACE) -> Non
     cloudwatch_backends[ACCOUNT][REGION].put_metric_data(namespace, data)
 
 
-def store_queues(queue: QueueSim, now_ms: int) -> None:
+def store_queues(queue: QueueSim, now_ms: int, still: bool = False) -> None:
     """What is left in the orders queue and its dead-letter queue at `now`, into moto's queues.
 
     Sent and receive times stay in the world's time; when a message becomes visible again is
-    moto's business, on its own clock: the same distance from the real present as from `now`."""
+    moto's business, on its own clock: the same distance from the real present as from `now`.
+    In a world that stands still (a fixed `now`, no traffic), a message in flight stays so."""
     import time
 
     from moto.sqs.models import Message, sqs_backends
@@ -242,7 +245,7 @@ def store_queues(queue: QueueSim, now_ms: int) -> None:
             message.approximate_receive_count = sim.receive_count
             message.approximate_first_receive_timestamp = sim.first_receive_ms
             if target is source and sim.visible_at > now_ms:
-                message.visible_at = sim.visible_at + shift
+                message.visible_at = STILL if still else sim.visible_at + shift
             if target is dead:
                 message._stackview_dead_letter_source = source.queue_arn
             target._messages.append(message)

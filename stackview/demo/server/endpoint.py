@@ -112,12 +112,12 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
             from stackview.demo.server import world
 
             world.build_world(endpoint, now=now or datetime.now(timezone.utc), seed=seed,
-                              history_events=history_events)
+                              history_events=history_events, still=not services.live(now, traffic))
             if traffic:
                 from stackview.demo.server import traffic as live
 
                 traffic_thread = live.start(endpoint, stop, seed=seed)
-        services.start(runner, stop, live=now is None or traffic)
+        services.start(runner, stop, live=services.live(now, traffic))
         threading.Thread(target=_prewarm, args=(dispatcher,), daemon=True, name="prewarm").start()
         (announce or (lambda url: None))(endpoint)
         while not stop.wait(0.5):

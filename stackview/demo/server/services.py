@@ -4,13 +4,19 @@ Lambda's SQS event source mappings (the poller), SQS redrive tasks and the AWS/S
 `install()` patches moto's classes before anything is seeded (idempotent); `start()` starts the
 background engines once the world is seeded, and they stop when `stop` is set. A world placed at
 a fixed `now` without live traffic (the snapshot tests' world) stands still: nothing polls its
-queues or re-evaluates its alarms by itself, so what it shows is what the seed made at `now`.
+queues or re-evaluates its alarms by itself, and its messages in flight stay in flight, so what
+it shows is what the seed made at `now`.
 """
 
 from __future__ import annotations
 
 import threading
 from typing import Any
+
+
+def live(now: object, traffic: bool) -> bool:
+    """Whether the world moves on by itself: not when placed at a fixed `now` without traffic."""
+    return now is None or traffic
 
 
 def install() -> None:

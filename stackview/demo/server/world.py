@@ -247,8 +247,9 @@ class _SkipMessages(logging.Filter):
 
 
 def build_world(endpoint: str, *, now: datetime, seed: int = 7,
-                history_events: int | None = None) -> None:
-    """Seed the demo world in the running demo server (see the module docstring)."""
+                history_events: int | None = None, still: bool = False) -> None:
+    """Seed the demo world in the running demo server (see the module docstring); `still`: the
+    world will stand still at `now` (stackview.demo.server.services)."""
     from stackview.demo.history.plan import write_history
 
     from moto.moto_api._internal import mock_random
@@ -271,7 +272,7 @@ def build_world(endpoint: str, *, now: datetime, seed: int = 7,
     _histories(now, rng)
     platform = create_platform_alarms(clients.cloudwatch)
     history = write_history(deployed.physical, now=now, rng=random.Random(rng.getrandbits(64)),
-                            events=history_events)
+                            events=history_events, still=still)
     settle(history, now=now, created=_alarms_created(now, platform))
 
 

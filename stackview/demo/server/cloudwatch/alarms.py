@@ -44,9 +44,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Evaluation:
+    """A state and how to word it (worded only when the state changes: `reason()`)."""
+
     state: str
-    reason: str
-    reason_data: str
+    words: Any  # () -> (reason, reason data)
+
+    def reason(self) -> tuple[str, str]:
+        return self.words()
 
 
 def _stamp(epoch_s: float) -> str:
@@ -77,35 +81,37 @@ def evaluate(backend: Any, alarm: Any, at: float) -> Evaluation | None:
     compare, words = COMPARISONS[alarm.comparison_operator]
     threshold = float(alarm.threshold)
     treat = alarm.treat_missing_data or "missing"
-    starts = [start + i * period for i in range(count)]
-    present = [(t, found[t]) for t in starts if t in found]
+    present = [(t, found[t]) for t in (start + i * period for i in range(count)) if t in found]
     crossed = sum(1 for _, v in present if compare(v, threshold))
     missing = count - len(present)
     breaching = crossed + (missing if treat == "breaching" else 0)
-    data = _reason_data(alarm, stat, at, start, present, threshold, backend, key, period)
+
+    def data() -> str:
+        return _reason_data(alarm, stat, at, start, present, threshold, backend, key, period)
+
     if not present and treat in ("missing", "ignore"):
         if treat == "ignore":
             return None
-        return Evaluation("INSUFFICIENT_DATA", f"Insufficient Data: {_plural(count, 'datapoint')} "
-                          "were unknown.", data)
-    recent = sorted(present, reverse=True)
-    shown = ", ".join(f"{v} ({_stamp(t)})" for t, v in recent)
+        return Evaluation("INSUFFICIENT_DATA", lambda: (
+            f"Insufficient Data: {_plural(count, 'datapoint')} were unknown.", data()))
+    def shown() -> str:
+        return ", ".join(f"{v} ({_stamp(t)})" for t, v in sorted(present, reverse=True))
+
     if not present:
         treated = "Breaching" if treat == "breaching" else "NonBreaching"
-        state = "ALARM" if breaching >= needed else "OK"
-        return Evaluation(state, f"Threshold Crossed: no datapoints were received for "
-                          f"{_plural(count, 'period')} and {missing} missing datapoints were "
-                          f"treated as [{treated}].", data)
+        return Evaluation("ALARM" if breaching >= needed else "OK", lambda: (
+            f"Threshold Crossed: no datapoints were received for {_plural(count, 'period')} and "
+            f"{missing} missing datapoints were treated as [{treated}].", data()))
     if breaching >= needed:
-        reason = (f"Threshold Crossed: {breaching} out of the last {count} datapoints [{shown}] "
-                  f"{'was' if breaching == 1 else 'were'} {words} the threshold ({threshold}) "
-                  f"(minimum {_plural(needed, 'datapoint')} for OK -> ALARM transition).")
-        return Evaluation("ALARM", reason, data)
+        return Evaluation("ALARM", lambda: (
+            f"Threshold Crossed: {breaching} out of the last {count} datapoints [{shown()}] "
+            f"{'was' if breaching == 1 else 'were'} {words} the threshold ({threshold}) "
+            f"(minimum {_plural(needed, 'datapoint')} for OK -> ALARM transition).", data()))
     fine = len(present) - crossed
-    reason = (f"Threshold Crossed: {fine} out of the last {count} datapoints [{shown}] "
-              f"{'was' if fine == 1 else 'were'} not {words} the threshold ({threshold}) "
-              f"(minimum {_plural(1, 'datapoint')} for ALARM -> OK transition).")
-    return Evaluation("OK", reason, data)
+    return Evaluation("OK", lambda: (
+        f"Threshold Crossed: {fine} out of the last {count} datapoints [{shown()}] "
+        f"{'was' if fine == 1 else 'were'} not {words} the threshold ({threshold}) "
+        f"(minimum {_plural(1, 'datapoint')} for ALARM -> OK transition).", data()))
 
 
 def _reason_data(alarm: Any, stat: str, at: float, start: float, present: list[tuple[float, float]],
@@ -132,7 +138,8 @@ def apply(backend: Any, alarm: Any, at: float) -> bool:
     when = datetime.fromtimestamp(at, timezone.utc)
     if evaluation.state == alarm.state_value and alarm.state_reason != _initial_reason():
         return False  # CloudWatch rewrites the reason only when the state changes
-    return transition(backend, alarm, evaluation.state, evaluation.reason, evaluation.reason_data, when)
+    reason, reason_data = evaluation.reason()
+    return transition(backend, alarm, evaluation.state, reason, reason_data, when)
 
 
 def _initial_reason() -> str:

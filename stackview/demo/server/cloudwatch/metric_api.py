@@ -9,7 +9,9 @@ Replaces moto's implementations on its CloudWatch backend and response classes (
   `Stat` and GetMetricStatistics' `ExtendedStatistics` (moto returns nothing for them), and an
   unknown statistic is refused as CloudWatch refuses it;
 - GetMetricData pages by data points (`MaxDatapoints`, default 100,800, and `NextToken`);
-- ListMetrics lists each series once, from the index (moto's is quadratic in data points).
+- ListMetrics lists each series once, from the index (moto's is quadratic in data points);
+- a put of `Values` (with `Counts`) is kept as one distribution per series, not one object
+  per value (CloudWatch keeps such a put as a distribution too; percentiles read its values).
 Metric math is what moto does (an expression naming another query's id).
 """
 
@@ -183,6 +185,21 @@ def list_metrics(backend: Any, namespace: str | None, metric_name: str | None,
     return out
 
 
+def _distribution_class() -> type:
+    from moto.cloudwatch.models import MetricDatumBase
+
+    class Distribution(MetricDatumBase):
+        """The raw values of one put (`Values` repeated `Counts` times)."""
+
+        def __init__(self, namespace: str, metric: dict[str, Any]) -> None:
+            super().__init__(namespace, metric["MetricName"], metric.get("Dimensions") or [],
+                             metric.get("Timestamp"), metric.get("Unit"))
+            counts = metric.get("Counts") or [1] * len(metric["Values"])
+            self.values = [float(v) for v, n in zip(metric["Values"], counts) for _ in range(int(float(n)))]
+
+    return Distribution
+
+
 def install() -> None:
     """Patch moto's CloudWatch backend and response classes (idempotent)."""
     from moto.cloudwatch.models import CloudWatchBackend
@@ -192,12 +209,19 @@ def install() -> None:
     if getattr(CloudWatchBackend, "_stackview_metrics", False):
         return
     original_put = CloudWatchBackend.put_metric_data
+    distribution = _distribution_class()
 
     def put_metric_data(self: Any, namespace: str, metric_data: list[dict[str, Any]]) -> None:
+        for number, metric in enumerate(metric_data, start=1):
+            if metric.get("Values"):  # moto validates the others
+                self._validate_parameters_put_metric_data(metric, number)
         index = index_of(self)
         with index._lock:  # the new points are the tail of moto's list: no other put between
             before = len(self.metric_data)
-            original_put(self, namespace, metric_data)
+            original_put(self, namespace, [m for m in metric_data if not m.get("Values")])
+            for metric in metric_data:
+                if metric.get("Values"):
+                    self.metric_data.append(distribution(namespace, metric))
             added = self.metric_data[before:]
         index.add(added)
 

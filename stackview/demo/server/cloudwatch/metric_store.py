@@ -114,7 +114,9 @@ def _values(points: list[Any]) -> tuple[list[float], list[Any]]:
     raw: list[float] = []
     sets: list[Any] = []
     for point in points:
-        if hasattr(point, "value"):
+        if hasattr(point, "values"):  # metric_api's distribution: the raw values of one put
+            raw.extend(point.values)
+        elif hasattr(point, "value"):
             raw.append(float(point.value))
         elif float(point.sample_count) == 1 and point.min == point.max:
             raw.append(float(point.sum))
