@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from stackview.commands.base import EXIT_OK, EXIT_USAGE, CliError, connect
@@ -88,17 +88,19 @@ def _stack_functions(session: Any, stacks: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+def utc_now() -> datetime:
+    """Now, in UTC: the end of the window (tests move it to a minute whose data is complete)."""
+    return datetime.now(timezone.utc)
+
+
 def status_rows(session: Any, stacks: list[str], window: timedelta) -> tuple[list[dict[str, Any]], Any]:
     """The rows (as the JSON objects) and the health report they come from."""
-    from datetime import datetime, timezone
-
     from stackview.aws.alarms import list_alarms
     from stackview.aws.health import function_health
     from stackview.models.alarms import alarms_by_function
 
     pairs = _stack_functions(session, stacks)
-    report = function_health(session, [name for _, name in pairs], now=datetime.now(timezone.utc),
-                             window=window, detail=True)
+    report = function_health(session, [name for _, name in pairs], now=utc_now(), window=window, detail=True)
     watching = alarms_by_function(list_alarms(session)) if pairs else {}
     rows = []
     for stack, name in pairs:

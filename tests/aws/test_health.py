@@ -41,7 +41,7 @@ def test_two_hundred_functions_take_the_fewest_requests(demo_session) -> None:
     # A function whose queries straddle two requests gets all its figures.
     per_call = MAX_QUERIES // per_function
     straddling = names[:per_call] + [catalog.ORDERS_API] + names[per_call:per_call + 5]
-    now = reports[-1].end - timedelta(seconds=30)
+    now = datetime.now(timezone.utc) - timedelta(minutes=2)  # a settled window: the world moves
     split = list(sweep(demo_session, straddling, now=now))[-1].functions[catalog.ORDERS_API]
     alone = list(sweep(demo_session, [catalog.ORDERS_API], now=now))[-1].functions[catalog.ORDERS_API]
     assert split == alone and alone.invocations > 0
@@ -49,7 +49,7 @@ def test_two_hundred_functions_take_the_fewest_requests(demo_session) -> None:
 
 
 def test_figures_agree_with_get_metric_data(demo_session, demo_endpoint) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(timezone.utc) - timedelta(minutes=2)  # the seeded world moves: a settled window
     [report] = list(sweep(demo_session, [catalog.ORDERS_API, catalog.SALES_REPORT], now=now))
     cloudwatch = demo_endpoint.client("cloudwatch")
     for name in (catalog.ORDERS_API, catalog.SALES_REPORT):
@@ -110,7 +110,7 @@ def test_combine_adds_counts_and_series() -> None:
 def test_pulse_adds_up_every_function_and_names_alarms(demo_session, demo_endpoint) -> None:
     from stackview.aws.pulse import account_pulse
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(timezone.utc) - timedelta(minutes=2)  # the seeded world moves: a settled window
     pulse = account_pulse(demo_session, now=now)
     names = [f["FunctionName"] for f in demo_endpoint.client("lambda").list_functions()["Functions"]]
     every = list(sweep(demo_session, names, now=now, detail=False))[-1]
