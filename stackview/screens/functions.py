@@ -33,8 +33,11 @@ class AllFunctionsPanel(FunctionTablePanel):
         store = inventory(self.host.session)
         rows = list(store.functions(max_age=0 if self._fresh else 300.0).values())
         self._fresh = False
-        self.host.catalog["functions"] = sorted(row.name for row in rows)
         return sorted(rows, key=lambda row: row.name)
+
+    def show(self, functions: list[FunctionSummary]) -> None:
+        self.host.catalog["functions"] = [row.name for row in functions]  # `:fn` completes them
+        super().show(functions)
 
     def empty_text(self) -> str:
         return f"No functions in {self.host.session.region}."
