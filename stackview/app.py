@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from stackview.aws.errors import AwsError, UserError, describe
-from stackview.aws.functions import list_functions
+from stackview.aws.inventory import inventory
 from stackview.aws.session import AwsSession
 from stackview.config import read_only_reason, theme_for
 from stackview.models import Identity
@@ -104,8 +104,8 @@ class StackviewApp(Background, App[int]):
         """Fill the `:fn` / palette catalog with the region's functions, in the background."""
         session = self.session
 
-        def names() -> list[str]:
-            return sorted(summary.name for summary in list_functions(session))
+        def names() -> list[str]:  # the session's ListFunctions, shared with the function tables
+            return sorted(inventory(session).functions())
 
         def fill(found: list[str]) -> None:
             if session is self.session:

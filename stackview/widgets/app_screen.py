@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from stackview.widgets.background import Background
+from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.host import Host
 
 
@@ -50,6 +51,11 @@ class AppScreen(Background, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def on_screen_resume(self) -> None:
+        """Back on top: panels whose polls fell due while hidden fetch now (widgets/data_panel.py)."""
+        for panel in self.query(DataPanel):
+            panel.wake()
 
     def on_resize(self) -> None:
         """Below NARROW columns the footer packs its keys closer and leaves out the palette hint

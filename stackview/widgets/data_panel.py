@@ -10,7 +10,14 @@ Panels are the commonest user of `Background` (widgets/background.py):
   stale warning until `r`): after `retry_base` seconds, doubling with each failure in a row up to
   `retry_cap`, with jitter so panels that failed together do not retry together; the warning line
   counts down to the next try; a success resets the back-off; `r` still retries at once;
-- a result that arrives after a newer request was made is dropped (Background's generations).
+- a result that arrives after a newer request was made is dropped (Background's generations);
+- a panel that cannot be seen does not poll: when its timer falls due while its screen is under
+  another one, or while it sits in a tab that is not shown, it only notes that it is stale, and
+  fetches when it is seen again (its screen back on top: `AppScreen` wakes its panels; its tab
+  shown: Textual's Show event). With `load_when_shown`, even the first fetch waits until the
+  panel is seen (a tab that is never opened costs no request);
+- with `progressive`, `fetch()` yields the data so far several times (the first page of a long
+  listing, then more): each is drawn as it comes, and `data` holds the last one.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -46,6 +54,10 @@ class DataPanel(Background, Vertical):
     #: The first retry after a failure, and the longest wait between retries (seconds).
     retry_base: ClassVar[float] = 2.0
     retry_cap: ClassVar[float] = 60.0
+    #: Fetch for the first time when first seen, not when mounted.
+    load_when_shown: ClassVar[bool] = False
+    #: `fetch()` yields successive states of the data (see the module docstring).
+    progressive: ClassVar[bool] = False
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -58,6 +70,11 @@ class DataPanel(Background, Vertical):
         self._countdown: Timer | None = None
         #: A factor around 1 for each retry delay (a test fixes it).
         self.retry_jitter: Callable[[], float] = lambda: random.uniform(0.8, 1.2)
+        #: A poll fell due (or the first load waits) while the panel could not be seen.
+        self.stale = False
+        #: Fetches started so far (tests and benchmarks count them).
+        self.fetches = 0
+        self._partial_shown: Any = None
 
     # -- to implement -------------------------------------------------------------------------
     def compose_content(self) -> ComposeResult:
@@ -76,7 +93,39 @@ class DataPanel(Background, Vertical):
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
-        self.reload()
+        if self.load_when_shown:
+            self.stale = True
+            self.call_after_refresh(self.wake)  # once laid out: is it in the tab shown?
+        else:
+            self.reload()
+
+    def seen(self) -> bool:
+        """On the screen the user sees (on top, or under a dialog) and not in a hidden tab."""
+        screen = self.screen
+        stack = self.app.screen_stack
+        if screen not in stack or not all(isinstance(s, ModalScreen) for s in stack[stack.index(screen) + 1:]):
+            return False
+        node: Any = self
+        while node is not None and node is not screen:
+            if not node.display:
+                return False
+            node = node.parent
+        return True
+
+    def wake(self) -> None:
+        """Seen again: fetch if a poll fell due meanwhile (or the first load waited)."""
+        if self.stale and self.seen():
+            self.reload()
+
+    def on_show(self) -> None:
+        self.wake()
+
+    def _due(self) -> None:
+        self._timer = None
+        if self.seen():
+            self.reload()
+        else:
+            self.stale = True
 
     def _on_theme_changed(self, _theme: object) -> None:
         if self.data is not None:
@@ -87,12 +136,23 @@ class DataPanel(Background, Vertical):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self.stale = False
+        self.fetches += 1
         if self.data is None:
             self.loading = True
         if self.error is not None:  # a retry (by itself, or `r`) is under way
             self._retry_at = time.monotonic()
             self._show_error()
-        self.run_in_thread(FETCH, self.fetch, self._loaded, failed=self._failed)
+        if self.progressive:
+            self._partial_shown = None
+            self.run_in_thread(FETCH, self.fetch, self._loaded, failed=self._failed, each=self._partial)
+        else:
+            self.run_in_thread(FETCH, self.fetch, self._loaded, failed=self._failed)
+
+    def _partial(self, data: Any) -> None:
+        self.loading = False
+        self._partial_shown = data
+        self.show(data)
 
     def _loaded(self, data: Any) -> None:
         self.loading = False
@@ -102,7 +162,8 @@ class DataPanel(Background, Vertical):
         self.remove_class("-failed")
         self.data = data
         self._schedule_next()  # before show: a failure drawing the data must not stop the polls
-        self.show(data)
+        if not (self.progressive and data is self._partial_shown):
+            self.show(data)
 
     def _failed(self, error: UserError) -> None:
         self.loading = False
@@ -115,7 +176,7 @@ class DataPanel(Background, Vertical):
         if self.is_mounted:
             delay = self.retry_delay(self.failures)
             self._retry_at = time.monotonic() + delay
-            self._timer = self.set_timer(delay, self.reload)
+            self._timer = self.set_timer(delay, self._due)  # a hidden panel retries when seen
             if self._countdown is None:
                 self._countdown = self.set_interval(1.0, self._show_error)
         self._show_error()
@@ -151,4 +212,4 @@ class DataPanel(Background, Vertical):
             self._timer.stop()
             self._timer = None
         if self.auto_refresh and self.is_mounted:
-            self._timer = self.set_timer(self.auto_refresh, self.reload)
+            self._timer = self.set_timer(self.auto_refresh, self._due)

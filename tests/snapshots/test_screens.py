@@ -15,11 +15,18 @@ async def settle(pilot: Pilot, timeout: float = 20.0) -> None:
     """Wait until the identity is known and every panel of the screen has answered."""
     app = pilot.app
 
+    def answered(panel: DataPanel) -> bool:
+        if panel.data is None and panel.error is None:
+            return panel.stale and not panel.seen()  # a tab never shown does not load
+        poll = getattr(panel, "poll", None)  # the health columns: their sweep done
+        if poll is not None and panel.data and (poll.sweeps == 0 or poll.running):
+            return False
+        return getattr(panel, "budget", True) is not None or not panel.seen()  # reservations read
+
     def ready() -> bool:
         if app.identity is None:
             return False
-        panels = [panel for panel in app.screen.query(DataPanel) if panel.is_mounted]
-        return all(panel.data is not None or panel.error is not None for panel in panels)
+        return all(answered(panel) for panel in app.screen.query(DataPanel) if panel.is_mounted)
 
     await wait_for(pilot, ready, timeout, "the screen to finish loading")
     await pilot.pause(0.2)
@@ -58,6 +65,20 @@ def test_stack_events(snap_compare, snapshot_app, theme) -> None:
     app = snapshot_app(theme)
     assert snap_compare(app, terminal_size=SIZE,
                         run_before=run(lambda a: a.jump("stack orders-prod"), "4"))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_stack_functions_with_health(snap_compare, snapshot_app, theme) -> None:
+    """The Functions tab of orders-prod: errors, error %, duration, concurrency against the
+    reservation, sparklines, and what the figures cost in the subtitle."""
+    app = snapshot_app(theme)
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=run(lambda a: a.jump("stack orders-prod"), "6"))
+
+
+def test_all_functions(snap_compare, snapshot_app) -> None:
+    app = snapshot_app(THEMES[0])
+    assert snap_compare(app, terminal_size=SIZE, run_before=run(lambda a: a.jump("functions")))
 
 
 def test_stack_outputs(snap_compare, snapshot_app) -> None:

@@ -14,7 +14,7 @@ from stackview.screens.stack.template import TemplatePanel
 from stackview.screens.stacks import StacksPanel, StacksScreen
 from stackview.widgets.record_table import RecordTable
 
-from .helpers import column, wait_for, wait_loaded
+from .helpers import column, column_named, wait_for, wait_loaded
 
 
 async def open_stacks(pilot) -> RecordTable:
@@ -28,7 +28,7 @@ async def test_stacks_list_shows_the_demo_world(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_stacks(pilot)
-        rows = dict(zip(column(table, 0), column(table, 1)))
+        rows = dict(zip(column(table, 0), column_named(table, "Status")))
         top = {name for name in rows if not name.startswith(" ")}
         nested = [name.strip(" └") for name in rows if name.startswith(" ")]
         assert top == {spec.name for spec in catalog.STACKS}
@@ -92,7 +92,7 @@ async def test_failed_stack_events_show_the_failure(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_stacks(pilot)
-        index = next(i for i, s in enumerate(column(table, 1)) if "ROLLBACK" in s or "FAILED" in s)
+        index = next(i for i, s in enumerate(column_named(table, "Status")) if "ROLLBACK" in s or "FAILED" in s)
         table.move_cursor(row=index)
         table.focus()
         await pilot.press("enter")
