@@ -32,6 +32,7 @@ from stackview.models.config import (  # noqa: F401 - re-exported: `from stackvi
     DEFAULT_THEME,
     TIMESTAMP_MODES,
     Config,
+    HealthSettings,
     Known,
     LogSettings,
     Problem,
@@ -40,6 +41,10 @@ from stackview.models.config import (  # noqa: F401 - re-exported: `from stackvi
 
 BUFFER_LINES_RANGE = (1_000, 2_000_000)
 REQUESTS_PER_SECOND_RANGE = (0.1, 25.0)
+HEALTH_WINDOW_MINUTES_RANGE = (1, 1440)
+HEALTH_REFRESH_SECONDS_RANGE = (10, 3600)
+ERROR_RATE_THRESHOLD_RANGE = (0.0, 100.0)
+DETAIL_CALLS_RANGE = (0, 1000)
 _REGION = re.compile(r"^[a-z]{2,}(-[a-z]+)+-\d+$")
 
 
@@ -351,6 +356,17 @@ def _logs(check: _Check, value: object, path: tuple, line: int | None) -> LogSet
     return LogSettings(**check.fields(data, path, spec)) if data is not None else LogSettings()
 
 
+def _health(check: _Check, value: object, path: tuple, line: int | None) -> HealthSettings:
+    data = check.mapping(value, path, line)
+    spec = {
+        "window_minutes": _number(*HEALTH_WINDOW_MINUTES_RANGE, integer=True),
+        "refresh_seconds": _number(*HEALTH_REFRESH_SECONDS_RANGE, integer=True),
+        "error_rate_threshold": _number(*ERROR_RATE_THRESHOLD_RANGE, integer=False),
+        "detail_calls_per_minute": _number(*DETAIL_CALLS_RANGE, integer=True),
+    }
+    return HealthSettings(**check.fields(data, path, spec)) if data is not None else HealthSettings()
+
+
 def _profiles(check: _Check, value: object, path: tuple, line: int | None) -> dict[str, ProfileSettings]:
     data = check.mapping(value, path, line)
     profiles: dict[str, ProfileSettings] = {}
@@ -402,6 +418,7 @@ _TOP: dict[str, Callable] = {
     "read_only": _flag,
     "timestamps": _timestamps,
     "logs": _logs,
+    "health": _health,
     "keymap": _keymap,
     "profiles": _profiles,
 }

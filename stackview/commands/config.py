@@ -135,6 +135,10 @@ def config_as_dict(config: Config) -> dict[str, Any]:
         "timestamps": config.timestamps,
         "logs": {"buffer_lines": config.logs.buffer_lines,
                  "requests_per_second": config.logs.requests_per_second},
+        "health": {"window_minutes": config.health.window_minutes,
+                   "refresh_seconds": config.health.refresh_seconds,
+                   "error_rate_threshold": config.health.error_rate_threshold,
+                   "detail_calls_per_minute": config.health.detail_calls_per_minute},
         "keymap": dict(config.keymap),
         "profiles": {name: {key: value for key, value in vars(settings).items() if value is not None}
                      for name, settings in config.profiles.items()},

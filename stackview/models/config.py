@@ -66,6 +66,21 @@ class LogSettings:
 
 
 @dataclass(frozen=True)
+class HealthSettings:
+    window_minutes: int = 15
+    """Health figures (Stacks list, Functions tabs, `:functions`, the pulse) cover this many
+    minutes, ending now."""
+    refresh_seconds: int = 60
+    """Seconds between two health sweeps (GetMetricData) of the screen on top; a sweep starts
+    only when the previous one has finished."""
+    error_rate_threshold: float = 5.0
+    """A stack or function whose error rate reaches this percentage stands out (as one with an
+    alarm in ALARM does)."""
+    detail_calls_per_minute: int = 60
+    """Per-function calls (GetFunctionConcurrency, for rows on screen) allowed per minute."""
+
+
+@dataclass(frozen=True)
 class Config:
     """The effective settings: what the file says where it is valid, defaults elsewhere."""
 
@@ -80,6 +95,7 @@ class Config:
     timestamps: str = "local"
     """How log times are first shown: relative, local or utc (`t` cycles in the log view)."""
     logs: LogSettings = field(default_factory=LogSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
     keymap: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, as Textual's `App.set_keymap` expects."""
     profiles: Mapping[str, ProfileSettings] = field(default_factory=dict)

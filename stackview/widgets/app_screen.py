@@ -15,6 +15,7 @@ from typing import Any
 from textual.screen import Screen
 
 from stackview.widgets.background import Background
+from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.host import Host
 
 
@@ -49,3 +50,8 @@ class AppScreen(Background, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def on_screen_resume(self) -> None:
+        """Back on top: panels whose polls fell due while hidden fetch now (widgets/data_panel.py)."""
+        for panel in self.query(DataPanel):
+            panel.wake()

@@ -15,14 +15,17 @@ boto3 calls, tail start-ups and file writes block, and the UI thread must never 
   running tail) is handed to `discard` when it is dropped, or when its owner is gone before it
   arrives, so nothing is left running that nobody will stop;
 - treats an exception raised by `done` (a bug drawing the result, a duplicate row key) like a
-  failed fetch: it goes to `failed`, so one bad row stays in its panel instead of ending the app.
+  failed fetch: it goes to `failed`, so one bad row stays in its panel instead of ending the app;
+- with `each`, hands over results as they come: `work()` returns an iterable (pages of a listing,
+  batches of a sweep), every item goes to `each(item)` on the UI thread as soon as it is there,
+  and `done` gets the last one; asking for the job again stops the old iteration at its next item.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual.message import Message
 
@@ -59,17 +62,29 @@ class Background:
         return generations
 
     def run_in_thread(self, job: str, work: Callable[[], T], done: Callable[[T], None] | None = None,
-                      *, failed: FailureHandler | None = None, discard: Callable[[T], None] | None = None) -> None:
+                      *, failed: FailureHandler | None = None, discard: Callable[[T], None] | None = None,
+                      each: Callable[[Any], None] | None = None) -> None:
         """Run `work()` in a thread; then `done(result)` or `failed(error)` on the UI thread,
-        unless `job` was started again (or forgotten) meanwhile: then `discard(result)`."""
+        unless `job` was started again (or forgotten) meanwhile: then `discard(result)`.
+        With `each`, `work()` returns an iterable whose items go to `each` as they come and
+        `done` receives the last item (None if there was none)."""
         generations = self._generations()
         generation = generations[job] = generations.get(job, 0) + 1
         on_failure = failed or self._notify_failure
         post = self.post_message  # type: ignore[attr-defined]
 
+        def stream() -> Any:
+            last = None
+            for item in work():  # type: ignore[attr-defined]
+                if generations.get(job) != generation:
+                    return None  # asked for again: the newer job takes over
+                last = item
+                post(self.Done(job, generation, lambda item=item: each(item), on_failure))  # type: ignore[misc]
+            return last
+
         def body() -> None:
             try:
-                result = work()
+                result = stream() if each is not None else work()
             except Exception as exc:  # noqa: BLE001 - every failure is handed to `failed`
                 error = exc
                 post(self.Done(job, generation, lambda: on_failure(self._describe(error)), on_failure))

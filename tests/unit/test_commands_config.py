@@ -50,6 +50,8 @@ def test_no_config_file_prints_defaults_and_exits_0(home, capsys):
         "default_profile": None, "default_region": None, "theme": "stackview-dark",
         "read_only": False, "timestamps": "local",
         "logs": {"buffer_lines": 100000, "requests_per_second": 4.0},
+        "health": {"window_minutes": 15, "refresh_seconds": 60, "error_rate_threshold": 5.0,
+                   "detail_calls_per_minute": 60},
         "keymap": {}, "profiles": {},
     }
     assert "every profile: theme stackview-dark, read-only no" in out

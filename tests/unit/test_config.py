@@ -11,6 +11,7 @@ import pytest
 from stackview import locations
 from stackview.config import (
     Config,
+    HealthSettings,
     Known,
     LogSettings,
     ProfileSettings,
@@ -55,6 +56,11 @@ timestamps: utc
 logs:
   buffer_lines: 50000
   requests_per_second: 2.5
+health:
+  window_minutes: 30
+  refresh_seconds: 120
+  error_rate_threshold: 2.5
+  detail_calls_per_minute: 20
 keymap:
   stacks.filter: f
   app.quit: "ctrl+q"
@@ -77,6 +83,8 @@ def test_every_key_of_a_valid_file_is_applied(tmp_path):
         read_only=False,
         timestamps="utc",
         logs=LogSettings(buffer_lines=50_000, requests_per_second=2.5),
+        health=HealthSettings(window_minutes=30, refresh_seconds=120, error_rate_threshold=2.5,
+                              detail_calls_per_minute=20),
         keymap={"stacks.filter": "f", "app.quit": "ctrl+q"},
         profiles={"prod": ProfileSettings(theme="red-alert", read_only=True),
                   "dev": ProfileSettings(theme="stackview-light")},
@@ -165,6 +173,14 @@ def test_unknown_key_inside_a_profile(tmp_path):
         ("logs:\n  requests_per_second: fast\n", "logs.requests_per_second",
          'expected a number from 0.1 to 25, got the text "fast"'),
         ("logs: 5\n", "logs", "expected a mapping (key: value lines), got the number 5"),
+        ("health:\n  window_minutes: 0\n", "health.window_minutes",
+         "expected a whole number from 1 to 1440, got the number 0"),
+        ("health:\n  refresh_seconds: 5\n", "health.refresh_seconds",
+         "expected a whole number from 10 to 3600, got the number 5"),
+        ("health:\n  error_rate_threshold: high\n", "health.error_rate_threshold",
+         'expected a number from 0 to 100, got the text "high"'),
+        ("health:\n  detail_calls_per_minute: -1\n", "health.detail_calls_per_minute",
+         "expected a whole number from 0 to 1000, got the number -1"),
         ("profiles:\n  prod: true\n", "profiles.prod", "expected a mapping (key: value lines), got true (a yes/no value)"),
         ("profiles:\n  prod:\n    read_only: yes please\n", "profiles.prod.read_only",
          'expected true or false, got the text "yes please"'),

@@ -1,0 +1,210 @@
+"""Health of many functions at once: as few GetMetricData calls as the queries allow.
+
+One GetMetricData request carries up to 500 metric queries (and up to 100,800 data points per
+response, paged with NextToken through botocore's paginator), and CloudWatch bills per metric
+either way, so the health columns never make one call per row: every function asked for is put
+into the same requests, 500 queries at a time, the functions given first (the rows on screen)
+in the first request. `sweep` yields the figures after each request, so the first rows show
+their figures while the rest are still being asked for.
+
+Per function: Invocations and Errors per period (the sparkline; the window's total is their
+sum), Throttles over the whole window, and with `detail` the duration's Maximum and p99 and
+the highest ConcurrentExecutions over the whole window (one point each). Percentiles are asked
+for only where the endpoint gives them: a small probe, once per session, finds out (moto's
+CloudWatch fails a whole request that asks for `p99`), and the report says so, so the UI can
+write "max" where p99 is missing.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from botocore.exceptions import ClientError
+
+from stackview.aws.metrics import NAMESPACE, aligned_window
+from stackview.aws.session import AwsSession
+from stackview.models.health import Health, HealthReport
+
+#: GetMetricData's limit on queries per request.
+MAX_QUERIES = 500
+DEFAULT_WINDOW = timedelta(minutes=15)
+#: Points of a sparkline (a table cell): the period grows with the window to keep this many.
+SPARK_POINTS = 15
+PERCENTILE = "p99"
+
+
+@dataclass(frozen=True)
+class Query:
+    key: str
+    metric: str
+    stat: str
+    whole_window: bool  # one point over the window instead of one per period
+
+
+SUMMARY: tuple[Query, ...] = (
+    Query("inv", "Invocations", "Sum", False),
+    Query("err", "Errors", "Sum", False),
+    Query("thr", "Throttles", "Sum", True),
+)
+DETAIL: tuple[Query, ...] = (
+    Query("dmax", "Duration", "Maximum", True),
+    Query("conc", "ConcurrentExecutions", "Maximum", True),
+)
+P99 = Query("p99", "Duration", PERCENTILE, True)
+
+
+def spark_period(window: timedelta) -> int:
+    """Whole minutes per sparkline point: 60 s for windows up to SPARK_POINTS minutes."""
+    minutes = math.ceil(window.total_seconds() / 60 / SPARK_POINTS)
+    return max(1, minutes) * 60
+
+
+def queries_for(detail: bool, percentiles: bool) -> tuple[Query, ...]:
+    return SUMMARY + (DETAIL + ((P99,) if percentiles else ()) if detail else ())
+
+
+def batches(count: int, per_function: int) -> int:
+    """GetMetricData requests needed for `count` functions (without extra pages)."""
+    per_call = MAX_QUERIES // per_function
+    return math.ceil(count / per_call) if count else 0
+
+
+_probed: weakref.WeakKeyDictionary[AwsSession, bool] = weakref.WeakKeyDictionary()
+_probe_lock = threading.Lock()
+
+
+def endpoint_percentiles(session: AwsSession, now: datetime | None = None) -> bool:
+    """Whether the endpoint answers percentile statistics (asked once per session).
+
+    AWS always does. An endpoint that does not (moto) fails the request (HTTP 500, or an
+    InvalidParameter error); any other failure (AccessDenied) rises, as the sweep would fail too.
+    """
+    with _probe_lock:
+        known = _probed.get(session)
+    if known is not None:
+        return known
+    end = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
+    client = session.client("cloudwatch", max_attempts=1)
+    try:
+        client.get_metric_data(
+            MetricDataQueries=[{"Id": "probe", "MetricStat": {
+                "Metric": {"Namespace": NAMESPACE, "MetricName": "Duration"}, "Period": 60, "Stat": PERCENTILE}}],
+            StartTime=end - timedelta(minutes=5), EndTime=end)
+        answer = True
+    except ClientError as exc:
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if status < 500 and not code.startswith("InvalidParameter"):
+            raise
+        answer = False
+    with _probe_lock:
+        _probed[session] = answer
+    return answer
+
+
+def _query(index: int, name: str, query: Query, period: int, window_seconds: int) -> dict:
+    return {
+        "Id": f"f{index}_{query.key}",
+        "MetricStat": {
+            "Metric": {"Namespace": NAMESPACE, "MetricName": query.metric,
+                       "Dimensions": [{"Name": "FunctionName", "Value": name}]},
+            "Period": window_seconds if query.whole_window else period,
+            "Stat": query.stat,
+        },
+        "ReturnData": True,
+    }
+
+
+def _utc(when: datetime) -> datetime:
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+
+
+def _series(points: list[tuple[datetime, float]], start: datetime, period: int, count: int) -> tuple[float, ...]:
+    values = [0.0] * count
+    for when, value in points:
+        index = int((when - start).total_seconds() // period)
+        if 0 <= index < count:
+            values[index] += value
+    return tuple(values)
+
+
+def _health(points: dict[str, list[tuple[datetime, float]]], start: datetime, period: int,
+            count: int, detail: bool) -> Health:
+    def largest(key: str) -> float | None:
+        values = [v for _, v in points.get(key, [])]
+        return max(values) if values else None
+
+    invocations = _series(points.get("inv", []), start, period, count)
+    errors = _series(points.get("err", []), start, period, count)
+    return Health(
+        invocations=sum(invocations),
+        errors=sum(errors),
+        throttles=sum(v for _, v in points.get("thr", [])),
+        invocations_series=invocations,
+        errors_series=errors,
+        duration_max=largest("dmax") if detail else None,
+        duration_p99=largest("p99") if detail else None,
+        concurrency_max=largest("conc") if detail else None,
+    )
+
+
+def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = None,
+          window: timedelta = DEFAULT_WINDOW, detail: bool = True) -> Iterator[HealthReport]:
+    """Health of every function in `names` (in that order), yielding the report so far after
+    each GetMetricData request: the first yield already holds the first functions' figures.
+    Yields one empty report when `names` is empty. Raises botocore's exceptions."""
+    names = list(dict.fromkeys(names))
+    period = spark_period(window)
+    start, end = aligned_window(now or datetime.now(timezone.utc), window, period)
+    count = int((end - start).total_seconds() // period)
+    window_seconds = count * period
+    percentiles = endpoint_percentiles(session, now) if detail and names else False
+    queries = queries_for(detail, percentiles)
+    per_call = max(1, MAX_QUERIES // len(queries))
+    paginator = session.client("cloudwatch").get_paginator("get_metric_data")
+    found: dict[str, Health] = {}
+    calls = metrics = 0
+    messages: list[str] = []
+
+    def report() -> HealthReport:
+        measured = [h for h in found.values() if h.duration_max is not None]
+        said = None if not detail or not measured else percentiles
+        return HealthReport(start, end, period, dict(found), calls, metrics, said, tuple(messages))
+
+    if not names:
+        yield report()
+        return
+    for first in range(0, len(names), per_call):
+        chunk = names[first:first + per_call]
+        batch = [_query(first + i, name, q, period, window_seconds) for i, name in enumerate(chunk) for q in queries]
+        metrics += len(batch)
+        points: dict[str, dict[str, list[tuple[datetime, float]]]] = defaultdict(lambda: defaultdict(list))
+        for page in paginator.paginate(MetricDataQueries=batch, StartTime=start, EndTime=end,
+                                       ScanBy="TimestampAscending"):
+            calls += 1
+            for result in page.get("MetricDataResults", []):
+                index, _, key = result["Id"][1:].partition("_")
+                name = names[int(index)]
+                points[name][key] += [(_utc(when), float(value)) for when, value
+                                      in zip(result.get("Timestamps", []), result.get("Values", []))
+                                      if value is not None]
+                messages += [f"{name} {key}: {m.get('Value', m.get('Code', ''))}" for m in result.get("Messages", [])]
+            messages += [str(m.get("Value") or m.get("Code", "")) for m in page.get("Messages", [])]
+        for name in chunk:
+            found[name] = _health(points.get(name, {}), start, period, count, detail)
+        yield report()
+
+
+def function_health(session: AwsSession, names: Sequence[str], **options) -> HealthReport:
+    """Every function's health in one report (the last of `sweep`)."""
+    last = None
+    for last in sweep(session, names, **options):
+        pass
+    assert last is not None
+    return last

@@ -1,0 +1,78 @@
+"""Health sweeps: every function in as few GetMetricData requests as 500 queries allow, and
+figures that agree with CloudWatch's own answer for the same window."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta, timezone
+
+from stackview.aws.health import MAX_QUERIES, endpoint_percentiles, queries_for, spark_period, sweep
+from stackview.demo.seed import catalog
+from stackview.models.health import Health, combine
+
+
+def count_requests(session, operation: str) -> list[str]:
+    seen: list[str] = []
+    session.client("cloudwatch").meta.events.register(
+        f"before-call.monitoring.{operation}", lambda **kw: seen.append(operation), unique_id=f"count-{operation}")
+    return seen
+
+
+def test_spark_period_keeps_fifteen_points() -> None:
+    assert spark_period(timedelta(minutes=15)) == 60
+    assert spark_period(timedelta(minutes=5)) == 60
+    assert spark_period(timedelta(hours=1)) == 240
+
+
+def test_two_hundred_functions_take_the_fewest_requests(demo_session) -> None:
+    names = [f"bench-fn-{i:03d}" for i in range(200)] + [catalog.ORDERS_API]
+    seen = count_requests(demo_session, "GetMetricData")
+    reports = list(sweep(demo_session, names, window=timedelta(minutes=15)))
+    per_function = len(queries_for(True, endpoint_percentiles(demo_session)))
+    expected = math.ceil(len(names) * per_function / MAX_QUERIES)
+    assert len(reports) == expected == reports[-1].calls == len(seen)
+    assert reports[-1].metrics == len(names) * per_function
+    # Each request yields what it found: the first report already holds the first functions.
+    assert "bench-fn-000" in reports[0].functions and catalog.ORDERS_API not in reports[0].functions
+    assert set(reports[-1].functions) == set(names)
+    assert reports[-1].functions["bench-fn-199"] == Health(invocations_series=(0.0,) * 15, errors_series=(0.0,) * 15)
+
+
+def test_figures_agree_with_get_metric_data(demo_session, demo_endpoint) -> None:
+    now = datetime.now(timezone.utc)
+    [report] = list(sweep(demo_session, [catalog.ORDERS_API, catalog.SALES_REPORT], now=now))
+    cloudwatch = demo_endpoint.client("cloudwatch")
+    for name in (catalog.ORDERS_API, catalog.SALES_REPORT):
+        health = report.functions[name]
+
+        def plain(metric: str, stat: str, period: int) -> list[float]:
+            answer = cloudwatch.get_metric_data(MetricDataQueries=[{"Id": "m", "MetricStat": {
+                "Metric": {"Namespace": "AWS/Lambda", "MetricName": metric,
+                           "Dimensions": [{"Name": "FunctionName", "Value": name}]},
+                "Period": period, "Stat": stat}}], StartTime=report.start, EndTime=report.end)
+            return answer["MetricDataResults"][0]["Values"]
+
+        assert health.invocations == sum(plain("Invocations", "Sum", 60)) > 0
+        assert health.errors == sum(plain("Errors", "Sum", 60))
+        assert health.throttles == sum(plain("Throttles", "Sum", 60))
+        assert health.duration_max == max(plain("Duration", "Maximum", 60))
+        assert health.concurrency_max == max(plain("ConcurrentExecutions", "Maximum", 60))
+        assert len(health.invocations_series) == 15 and sum(health.invocations_series) == health.invocations
+    assert report.end - report.start == timedelta(minutes=15) and report.period == 60
+    # moto gives no percentiles: the report says so rather than showing an empty p99.
+    if not endpoint_percentiles(demo_session):
+        assert report.percentiles is False
+        assert all(h.duration_p99 is None for h in report.functions.values())
+
+
+def test_combine_adds_counts_and_series() -> None:
+    a = Health(invocations=10, errors=1, throttles=0, invocations_series=(4, 6), errors_series=(0, 1),
+               duration_max=100, duration_p99=90, concurrency_max=2)
+    b = Health(invocations=5, errors=5, throttles=3, invocations_series=(5, 0), errors_series=(5, 0),
+               duration_max=300, concurrency_max=None)
+    both = combine([a, b])
+    assert (both.invocations, both.errors, both.throttles) == (15, 6, 3)
+    assert both.invocations_series == (9, 6) and both.errors_series == (5, 1)
+    assert both.duration_max == 300 and both.duration_p99 is None and both.concurrency_max == 2
+    assert both.functions == 2 and both.error_rate == 40.0
+    assert both.troubled(5.0) and not a.troubled(20.0) and not Health().troubled(0.0)
