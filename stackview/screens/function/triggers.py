@@ -201,6 +201,7 @@ class TriggersPanel(TableTab, DataPanel):
 
     tab_title = "Triggers"
     auto_refresh = POLL
+    load_when_shown = True  # a tab never opened costs no request
 
     def __init__(self, function: str) -> None:
         super().__init__(classes=TAB_PANEL, id="triggers-panel")
