@@ -55,12 +55,15 @@ class AlarmsPanel(TableTab, DataPanel):
         self.refresh_title()
 
     def refresh_title(self) -> None:
-        super().refresh_title()
+        """`Alarms (12)  2 in ALARM  /filter`."""
+        table = self.query_one(RecordTable)
+        title = f"Alarms ({len(table.shown)}" + (f" of {len(table.records)})" if table.filter_text else ")")
         firing = sum(1 for alarm in self.data or () if alarm.firing)
         if firing:
-            title = self.border_title.copy() if self.border_title else literal_text("")
-            title.append(f"  {firing} in ALARM", style="bold")
-            self.border_title = title
+            title += f"  {firing} in ALARM"
+        if table.filter_text:
+            title += f"  /{table.filter_text}"
+        self.border_title = literal_text(title)
 
 
 class AlarmsScreen(AppScreen):
