@@ -84,10 +84,9 @@ class Runner:
         """Run one invocation to its end. Raises Throttled before anything runs."""
         request_id = request_id or str(uuid.uuid4())
         key = (target.account, target.region, target.name)
-        concurrent, account_concurrent = self._acquire(target)
+        concurrency = self._acquire(target)
         try:
-            return self._run(target, payload, request_id, tail, client_context, concurrent,
-                             account_concurrent)
+            return self._run(target, payload, request_id, tail, client_context, concurrency)
         finally:
             with self._lock:
                 self._inflight[key] -= 1
@@ -107,7 +106,9 @@ class Runner:
 
     # -- concurrency ------------------------------------------------------------------------
 
-    def _acquire(self, target: Target) -> tuple[int, int]:
+    def _acquire(self, target: Target) -> tuple[int, int, int]:
+        """Count the invocation in; returns the function's, the account's and the unreserved
+        pool's concurrent executions with it. Raises Throttled."""
         reservations = _reservations(target)
         key = (target.account, target.region, target.name)
         with self._lock:
@@ -123,9 +124,10 @@ class Runner:
                 if used >= pool:
                     raise Throttled("ConcurrentInvocationLimitExceeded")
             self._inflight[key] += 1
-            account_total = sum(n for (a, r, _), n in self._inflight.items()
-                                if a == target.account and r == target.region)
-            return mine + 1, account_total
+            here = [(f, n) for (a, r, f), n in self._inflight.items()
+                    if a == target.account and r == target.region]
+            unreserved = sum(n for f, n in here if f not in reservations)
+            return mine + 1, sum(n for _, n in here), unreserved
 
     # -- environments -----------------------------------------------------------------------
 
@@ -277,7 +279,7 @@ class Runner:
     # -- one invocation ---------------------------------------------------------------------
 
     def _run(self, target: Target, payload: str, request_id: str, tail: bool,
-             client_context: str | None, concurrent: int, account_concurrent: int) -> Result:
+             client_context: str | None, concurrency: tuple[int, int, int]) -> Result:
         fn = target.function
         settings = LogSettings.of(fn.function_name, getattr(fn, "logging_config", None))
         fmt = PlatformFormat(settings)
@@ -303,10 +305,12 @@ class Runner:
                 result.log_tail = tail_text
         finally:
             self._checkin(env)
+        concurrent, account_concurrent, unreserved = concurrency
         metrics.record_invocation(
             target.account, target.region, target.name, target.resource,
             duration_ms=duration, error=result.function_error is not None,
             concurrent=concurrent, account_concurrent=account_concurrent,
+            unreserved_concurrent=unreserved, executed_version=target.executed_version,
         )
         return result
 

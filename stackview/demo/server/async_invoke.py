@@ -102,7 +102,7 @@ class AsyncInvoker:
             result = self.runner.invoke(event.target, event.payload, request_id=event.request_id)
         except Throttled as throttle:
             metrics.record_throttle(event.target.account, event.target.region, event.target.name,
-                                    event.target.resource)
+                                    event.target.resource, event.target.executed_version)
             event.last_error = throttle.reason
         if result is not None and result.function_error is None:
             self._deliver(event, result, success=True)

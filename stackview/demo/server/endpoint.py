@@ -76,7 +76,7 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     from werkzeug.serving import make_server
 
     from stackview.demo.runtime.runner import Runner
-    from stackview.demo.server import alias_revisions, backends, log_filter, triggers
+    from stackview.demo.server import alias_revisions, backends, log_filter, services, triggers
     from stackview.demo.server.async_invoke import AsyncInvoker
     from stackview.demo.server.lambda_api import LambdaApi
 
@@ -88,6 +88,7 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     log_filter.install()  # before backends.apply(), which binds the filter class
     backends.apply()
     alias_revisions.install()
+    services.install()
     holder = _App()
     # Bind here so that a taken port is an OSError for the caller (werkzeug would print and
     # call sys.exit when it binds itself).
@@ -116,6 +117,7 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
                 from stackview.demo.server import traffic as live
 
                 traffic_thread = live.start(endpoint, stop, seed=seed)
+        services.start(runner, stop, live=now is None or traffic)
         threading.Thread(target=_prewarm, args=(dispatcher,), daemon=True, name="prewarm").start()
         (announce or (lambda url: None))(endpoint)
         while not stop.wait(0.5):

@@ -135,7 +135,8 @@ class LambdaApi:
             result = self.runner.invoke(target, payload, request_id=request_id, tail=tail,
                                         client_context=client_context)
         except Throttled as throttle:
-            metrics.record_throttle(target.account, target.region, target.name, target.resource)
+            metrics.record_throttle(target.account, target.region, target.name, target.resource,
+                                   target.executed_version)
             raise ApiError(429, "TooManyRequestsException", "Rate Exceeded.", Reason=throttle.reason,
                            retryAfterSeconds=str(throttle.retry_after)) from None
         headers["X-Amz-Executed-Version"] = result.executed_version
