@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from stackview.aws.alarm_history import read_alarm_detail
@@ -46,6 +47,8 @@ class AlarmPanel(DataPanel):
     """The alarm, its chart and its history, read in one worker."""
 
     DEFAULT_CSS = """
+    AlarmPanel #alarm-scroll { height: 1fr; }
+    AlarmPanel #history-table { height: auto; max-height: 24; }
     AlarmPanel #alarm-summary { padding: 0 1; height: auto; }
     AlarmPanel #chart-title { padding: 1 1 0 1; height: auto; }
     AlarmPanel ThresholdChart { height: 10; margin: 0 1; }
@@ -60,11 +63,13 @@ class AlarmPanel(DataPanel):
         self.border_title = literal_text(name)
 
     def compose_content(self) -> ComposeResult:
-        yield Static(id="alarm-summary")
-        yield Static(id="chart-title")
-        yield ThresholdChart(id="alarm-chart")
-        yield Static(id="history-note")
-        yield RecordTable(("When", "Change", "Reason"), id="history-table", max_widths={"Reason": 120})
+        # One scroll area: on a small terminal the history is below the chart, a scroll away.
+        with VerticalScroll(id="alarm-scroll"):
+            yield Static(id="alarm-summary")
+            yield Static(id="chart-title")
+            yield ThresholdChart(id="alarm-chart")
+            yield Static(id="history-note")
+            yield RecordTable(("When", "Change", "Reason"), id="history-table", max_widths={"Reason": 120})
 
     def fetch(self) -> AlarmDetail:
         return read_alarm_detail(self.host.session, self.alarm_name, now=self.host.clock())
@@ -172,7 +177,7 @@ class AlarmScreen(AppScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(RecordTable).focus()
+        self.query_one("#alarm-scroll", VerticalScroll).focus()
 
     @property
     def detail(self) -> AlarmDetail | None:
