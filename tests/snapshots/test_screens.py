@@ -18,7 +18,8 @@ async def settle(pilot: Pilot, timeout: float = 20.0) -> None:
     def ready() -> bool:
         if app.identity is None:
             return False
-        panels = [panel for panel in app.screen.query(DataPanel) if panel.is_mounted]
+        # Panels in a hidden tab may wait to be shown before their first fetch (load_when_shown).
+        panels = [panel for panel in app.screen.query(DataPanel) if panel.is_mounted and panel.seen()]
         return all(panel.data is not None or panel.error is not None for panel in panels)
 
     await wait_for(pilot, ready, timeout, "the screen to finish loading")
