@@ -22,33 +22,36 @@ def _messages(rendered) -> dict:
 
 
 def test_same_seed_and_now_give_the_same_history():
-    _, first = plan_history(NOW, 11, {}, 400)
-    _, again = plan_history(NOW, 11, {}, 400)
-    _, other = plan_history(NOW, 12, {}, 400)
-    assert _messages(first) == _messages(again)
-    assert _messages(first) != _messages(other)
+    first, again, other = (plan_history(NOW, seed, {}, 400) for seed in (11, 11, 12))
+    assert _messages(first.rendered) == _messages(again.rendered)
+    assert _messages(first.rendered) != _messages(other.rendered)
+    assert metric_data(first.invocations, first.throttles) == metric_data(again.invocations, again.throttles)
+    assert first.queue.metric_points() == again.queue.metric_points()
+    assert [m.message_id for m in first.queue.messages] == [m.message_id for m in again.queue.messages]
 
 
 def test_history_lies_in_the_three_hours_before_now_and_reaches_its_target():
-    invocations, rendered = plan_history(NOW, 7, {})
+    history = plan_history(NOW, 7, {})
+    invocations, rendered = history.invocations, history.rendered
     assert rendered.count >= 5000
     start = int((NOW - timedelta(hours=3)).timestamp() * 1000)
     end = int(NOW.timestamp() * 1000)
     first_starts = [inv.start_ms for inv in invocations]
     assert min(first_starts) >= start and max(first_starts) < end
     assert {inv.function.name for inv in invocations} == {spec.name for spec in catalog.FUNCTIONS}
-    small = plan_history(NOW, 7, {}, 60)[1].count
+    small = plan_history(NOW, 7, {}, 60).rendered.count
     assert 20 <= small <= 150
 
 
 def test_metrics_count_the_invocations_the_logs_show():
-    invocations, rendered = plan_history(NOW, 3, {}, 1500)
+    history = plan_history(NOW, 3, {}, 1500)
+    invocations, rendered = history.invocations, history.rendered
     starts = Counter()
     for (group, _), events in rendered.streams.items():
         starts[group] += sum(1 for _, m in events if m.startswith("START ") or '"platform.start"' in m)
     sums = Counter()
     errors = Counter()
-    for datum in metric_data(invocations):
+    for datum in metric_data(invocations, history.throttles):
         dims = {d["Name"]: d["Value"] for d in datum["Dimensions"]}
         if list(dims) == ["FunctionName"]:
             if datum["MetricName"] == "Invocations":
@@ -61,7 +64,7 @@ def test_metrics_count_the_invocations_the_logs_show():
 
 
 def test_async_retries_reuse_the_request_id():
-    invocations, _ = plan_history(NOW, 7, {})
+    invocations = plan_history(NOW, 7, {}).invocations
     failed = Counter(inv.request_id for inv in invocations
                      if inv.function.name == catalog.CONVERT_FILE and inv.plan.outcome == "error")
     # Each failed upload ran three times (the first attempt and Lambda's two retries) unless

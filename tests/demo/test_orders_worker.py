@@ -27,12 +27,12 @@ WORKER = catalog.BY_NAME[catalog.ORDERS_WORKER]
 def test_seeded_worker_has_versions_a_live_alias_its_reservation_and_the_queue_on_the_alias(demo_endpoint):
     lam = demo_endpoint.client("lambda")
     versions = lam.list_versions_by_function(FunctionName=WORKER.name)["Versions"]
-    assert [v["Version"] for v in versions] == ["$LATEST", "1", "2"]
-    # Each version runs its own package (the newest is the partial-batch handler).
-    assert len({v["CodeSha256"] for v in versions[1:]}) == 2
-    assert versions[2]["Description"] == WORKER.versions[1].description
+    assert [v["Version"] for v in versions] == ["$LATEST", "1", "2", "3"]
+    # Each version runs its own package (2: partial batch responses, 3: the bundle discount).
+    assert len({v["CodeSha256"] for v in versions[1:]}) == 3
+    assert versions[3]["Description"] == WORKER.versions[2].description
     alias = lam.get_alias(FunctionName=WORKER.name, Name="live")
-    assert alias["FunctionVersion"] == "2" and "RoutingConfig" not in alias
+    assert alias["FunctionVersion"] == "3" and "RoutingConfig" not in alias
     assert lam.get_function_concurrency(FunctionName=WORKER.name)["ReservedConcurrentExecutions"] == 5
     mappings = lam.list_event_source_mappings(FunctionName=WORKER.name)["EventSourceMappings"]
     assert [m["FunctionArn"] for m in mappings] == [alias["AliasArn"]]
@@ -47,9 +47,8 @@ def test_seeded_stack_lists_the_worker_alias(demo_endpoint):
     assert alias["PhysicalResourceId"].endswith(f":function:{WORKER.name}:live")
 
 
-@pytest.fixture(scope="module")
-def worker(scratch_endpoint):
-    """The worker's newest package deployed as in the seed (JSON logs, an alias) on its own table."""
+def _deploy(scratch_endpoint, version: int):
+    """The worker's package of `version` deployed as in the seed (JSON logs, an alias) on its own table."""
     lam = scratch_endpoint.client("lambda", read_timeout=30)
     dynamodb = scratch_endpoint.client("dynamodb")
     table = unique("orders-table")
@@ -60,13 +59,25 @@ def worker(scratch_endpoint):
     lam.create_function(
         FunctionName=name, Runtime="python3.12", Role=role_arn(scratch_endpoint.client("iam")),
         Handler=WORKER.handler, Timeout=WORKER.timeout_s, MemorySize=WORKER.memory_mb,
-        Code={"ZipFile": function_package(WORKER, WORKER.versions[-1]).data},
+        Code={"ZipFile": function_package(WORKER, WORKER.versions[version - 1]).data},
         LoggingConfig={"LogFormat": "JSON"},
         Environment={"Variables": {"TABLE_NAME": table, "POWERTOOLS_SERVICE_NAME": "orders",
                                    "PAYMENT_LIMIT": "900"}})
     version = lam.publish_version(FunctionName=name)["Version"]
     lam.create_alias(FunctionName=name, Name="live", FunctionVersion=version)
     return lam, dynamodb, name, table, version
+
+
+@pytest.fixture(scope="module")
+def worker(scratch_endpoint):
+    """Build 2.3.1, the partial batch responses (the last good one)."""
+    return _deploy(scratch_endpoint, 2)
+
+
+@pytest.fixture(scope="module")
+def bundle_worker(scratch_endpoint):
+    """Build 2.4.0, the incident's."""
+    return _deploy(scratch_endpoint, 3)
 
 
 def _record(template: dict, message_id: str, body: str, correlation: str | None = None) -> dict:
@@ -109,3 +120,27 @@ def test_generated_sqs_event_through_the_alias_reports_the_bad_message_and_charg
     assert report["record"]["status"] == "success" and report["record"]["metrics"]["durationMs"] > 0
     item = dynamodb.get_item(TableName=table, Key={"orderId": {"S": "o-77aa"}})["Item"]
     assert item["status"] == {"S": "FULFILLED"}
+
+
+def test_the_bundle_discount_build_fails_the_whole_batch_with_a_real_traceback(bundle_worker):
+    """The incident: 2.4.0 multiplies a Decimal by a float for orders of two items or more; the
+    TypeError escapes the per-record handling, so the batch fails, single orders included."""
+    lam, dynamodb, name, _, _ = bundle_worker
+    template = build("sqs", seed=5)["Records"][0]
+    single = _record(template, "m-single", json.dumps({"orderId": "o-51aa", "customerId": "c-1002",
+                                                      "total": "19.90", "items": 1}), "req-1")
+    bundle = _record(template, "m-bundle", json.dumps({"orderId": "o-52bb", "customerId": "c-1003",
+                                                      "total": "59.80", "items": 2}), "req-2")
+    response = lam.invoke(FunctionName=name, Qualifier="live", LogType="Tail",
+                          Payload=json.dumps({"Records": [single, bundle]}))
+    error = json.loads(response["Payload"].read())
+    assert response["FunctionError"] == "Unhandled"
+    assert error["errorType"] == "TypeError"
+    assert error["errorMessage"] == "unsupported operand type(s) for *: 'decimal.Decimal' and 'float'"
+    frames = "".join(error["stackTrace"])
+    assert "in amount_due" in frames and "total = total * (1 - BUNDLE_DISCOUNT)" in frames
+    lines = [json.loads(line) for line in base64.b64decode(response["LogResult"]).decode().splitlines()
+             if line.startswith("{")]
+    assert any(r.get("message") == "Payment captured" and r.get("order_id") == "o-51aa" for r in lines)
+    report = next(r for r in lines if r.get("type") == "platform.report")
+    assert report["record"]["status"] == "error"

@@ -46,6 +46,8 @@ class Plan:
     #: Follow-up invocations this one causes (an upload to convert, an order to fulfil).
     follow_ups: list[Any] = field(default_factory=list)
     correlation_id: str | None = None
+    #: Message ids a successful batch reports in batchItemFailures (they stay in the queue).
+    kept: list[str] = field(default_factory=list)
 
 
 def request_id(rng: random.Random) -> str:

@@ -1,13 +1,16 @@
 """Past invocations of the orders app, line for line what its handlers log.
 
 The API (text logs, through its `live` alias with provisioned concurrency) creates, reads and
-lists orders; a created order is queued and the worker (Powertools-style JSON logs, LogFormat
-JSON; the queue's event source mapping names its `live` alias) charges it a moment later with
-the API's request id as correlation id. Every queued order is valid, so the worker's partial
-batch failures (messages that are not orders) never show here: only hand-made messages cause them. Orders above
-the payment limit are declined (handled, logged at ERROR); orders of more than 20 lines go to
-manual review and run into the worker's 10-second timeout; a DynamoDB throttle now and then
-is an unhandled ClientError with botocore's frames.
+lists orders; a created order is queued (history.queues simulates the queue and Lambda's
+poller) and the worker (Powertools-style JSON logs, LogFormat JSON; the queue's event source
+mapping names its `live` alias) charges each batch a moment later, with the API's request id as
+correlation id. Every queued order is valid, so the worker's partial batch failures (messages
+that are not orders) never show here: only hand-made messages cause them. Orders above the
+payment limit are declined (handled, logged at ERROR); orders of more than 20 lines go to
+manual review and run into the worker's 10-second timeout; a DynamoDB throttle now and then is
+an unhandled ClientError with botocore's frames. Each of those fails its whole batch.
+Build 2.4.0 (the incident) fails on the first order of two items or more with the TypeError the
+handler really raises (a Decimal times a float), so nearly every batch fails after its deploy.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from stackview.demo.history.sim import Call, FollowUp, World
 from stackview.demo.seed import catalog
 
 APP = "orders"
+#: Where created orders go: the simulated queue the worker's mapping polls.
+QUEUE = f"sqs:{catalog.ORDERS_QUEUE}"
+BUNDLE_ERROR = "unsupported operand type(s) for *: 'decimal.Decimal' and 'float'"
 BOTO3 = BOTOCORE.replace("/botocore", "/boto3")
 PAYMENT_LIMIT = Decimal("900")
 #: (sku, price): the catalogue the shop sells.
@@ -59,8 +65,8 @@ def _customer(rng: random.Random) -> str:
     return f"c-{rng.randint(1001, 1250)}"
 
 
-def _items(rng: random.Random) -> list[tuple[str, str, int]]:
-    if rng.random() < 0.012:  # a reseller's bulk order: manual review
+def _items(rng: random.Random, bulk: float = 0.005) -> list[tuple[str, str, int]]:
+    if rng.random() < bulk:  # a reseller's bulk order: manual review
         return [(sku, price, rng.randint(1, 3)) for sku, price in rng.choices(PRODUCTS[:6], k=rng.randint(21, 24))]
     pool = PRODUCTS if rng.random() < 0.05 else PRODUCTS[:6] + PRODUCTS[7:]
     return [(sku, price, rng.choice((1, 1, 1, 2, 3))) for sku, price in rng.sample(pool, rng.randint(1, 4))]
@@ -96,14 +102,25 @@ def _create(rng: random.Random, rid: str) -> Plan:
     plan = Plan([Entry(duration - rng.uniform(0.3, 1.5), "app",
                        f"Created order {order_id} for {customer}: {len(items)} items, total {total}")],
                 duration_ms=duration)
-    plan.follow_ups.append(FollowUp(rng.randint(120, 1_800), catalog.ORDERS_WORKER, "batch", {
-        "orderId": order_id, "customerId": customer, "total": str(total), "items": len(items),
-        "correlation": rid}))
+    order = {"orderId": order_id, "customerId": customer, "total": str(total), "items": len(items)}
+    # SendMessage returns a few milliseconds before the function does (-duration + a little).
+    plan.follow_ups.append(FollowUp(-rng.randint(2, 8), QUEUE, "send", {"order": order, "correlation": rid}))
     return plan
 
 
+def old_order(rng: random.Random) -> tuple[dict[str, str | int], str]:
+    """An order (and its API request id) queued long before the history: a redriven one."""
+    from stackview.demo.history.common import request_id
+
+    items = _items(rng, bulk=0.0)
+    total = sum(Decimal(price) * quantity for _, price, quantity in items)
+    order = {"orderId": "o-" + hex_id(rng, 10), "customerId": _customer(rng), "total": str(total),
+             "items": len(items)}
+    return order, request_id(rng)
+
+
 def orders_api(rng: random.Random, world: World, call: Call, rid: str, version: str) -> Plan:
-    roll = rng.random()
+    roll = 0.0 if call.kind == "create" else rng.random()
     if roll < 0.45:
         return _create(rng, rid)
     if roll < 0.8:
@@ -129,12 +146,40 @@ def _powertools(at: float, level: str, function: str, code: str, message: str,
     return Entry(at, "powertools", message, level, location, dict(extra))
 
 
+def _features(version: str) -> tuple[str, ...]:
+    spec = catalog.BY_NAME[catalog.ORDERS_WORKER]
+    if version.isdigit() and 1 <= int(version) <= len(spec.versions):
+        return spec.versions[int(version) - 1].features
+    return spec.versions[-1].features
+
+
 def orders_worker(rng: random.Random, world: World, call: Call, rid: str, version: str) -> Plan:
-    order = call.params
-    correlation = order["correlation"]
+    """One batch of the queue: each record charged in turn until one fails the batch."""
+    records = call.params["records"]
     at = rng.uniform(0.3, 1.0)
     entries = [_powertools(at, "INFO", "handler", 'logger.info("Processing batch", batch_size=len(records))',
-                           "Processing batch", batch_size=1)]
+                           "Processing batch", batch_size=len(records))]
+    correlation = None
+    for index, item in enumerate(records):
+        order, correlation = item["order"], item["correlation"]
+        failed = _charge_one(rng, entries, at, order, correlation, _features(version), rid, index == 0)
+        at = entries[-1].offset_ms
+        if isinstance(failed, Plan):
+            failed.entries = entries
+            failed.correlation_id = correlation
+            return failed
+    return Plan(entries, duration_ms=at + rng.uniform(0.5, 2), correlation_id=correlation)
+
+
+def _charge_one(rng: random.Random, entries: list[Entry], at: float, order: dict, correlation: str,
+                features: tuple[str, ...], rid: str, first: bool) -> Plan | None:
+    """Log one record's processing into `entries`; a Plan when it fails the batch."""
+    if "bundle-discount" in features and order["items"] >= 2:
+        frames = [frame(APP, "orders_worker", "handler", "process(record)"),
+                  frame(APP, "orders_worker", "process", "due = amount_due(order)"),
+                  frame(APP, "orders_worker", "amount_due", "total = total * (1 - BUNDLE_DISCOUNT)")]
+        return Plan([], duration_ms=at + rng.uniform(0.4, 1.5), outcome="error",
+                    error=error_body("TypeError", BUNDLE_ERROR, frames, rid))
     at += rng.uniform(40, 250)  # the payment provider
     if order["items"] > 20:
         entries.append(_powertools(at, "WARNING", "charge",
@@ -142,8 +187,7 @@ def orders_worker(rng: random.Random, world: World, call: Call, rid: str, versio
                                    "Large order sent to manual review", correlation_id=correlation,
                                    items=order["items"]))
         spec = catalog.BY_NAME[catalog.ORDERS_WORKER]
-        return Plan(entries, duration_ms=spec.timeout_s * 1000.0, outcome="timeout",
-                    correlation_id=correlation)
+        return Plan([], duration_ms=spec.timeout_s * 1000.0, outcome="timeout")
     if Decimal(order["total"]) > PAYMENT_LIMIT:
         entries.append(_powertools(at, "ERROR", "process",
                                    'logger.error("Payment declined", order_id=order["orderId"], reason=detail,',
@@ -162,11 +206,10 @@ def orders_worker(rng: random.Random, world: World, call: Call, rid: str, versio
                   frame(APP, "orders_worker", "process",
                         'table.update_item(Key={"orderId": order["orderId"]}, UpdateExpression="SET #s = :s",'),
                   *_boto3_resource_frames()]
-        return Plan(entries, duration_ms=at + rng.uniform(800, 2000), outcome="error",
-                    error=error_body("ClientError", THROTTLED_UPDATE, frames, rid), correlation_id=correlation)
+        return Plan([], duration_ms=at + rng.uniform(800, 2000), outcome="error",
+                    error=error_body("ClientError", THROTTLED_UPDATE, frames, rid))
     entries.append(_powertools(at, "INFO", "process",
                                'logger.info("Order updated", order_id=order["orderId"], status=status)',
                                "Order updated", correlation_id=correlation, order_id=order["orderId"],
                                status=status))
-    return Plan(entries, duration_ms=at + rng.uniform(0.5, 2), correlation_id=correlation,
-                handled_error=status != "FULFILLED")
+    return None

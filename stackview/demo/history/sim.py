@@ -5,7 +5,11 @@ handler did); this module decides *when* and *where* each ran: which version an 
 to, whether a warm environment was free or a cold start was needed (a new log stream, an Init
 Duration), how busy the function was (ConcurrentExecutions), and it feeds the follow-ups a
 Plan causes (an upload to convert, an order to fulfil, an asynchronous retry) back into the
-same timeline. Pure computation: nothing here touches moto, so it is cheap to run twice.
+same timeline. A follow-up addressed to a queue (`queues`, e.g. an order the API queued) goes
+to its QueueSim, whose poller runs the batches back through `run_batch`; an invocation beyond
+the function's reserved concurrency is throttled (counted, not run). Aliases follow their
+deploys: before the alias' version was published, the alias ran the version before it.
+Pure computation: nothing here touches moto, so it is cheap to run twice.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from stackview.demo.history.common import Plan, hex_id, request_id
+from stackview.demo.history.queues import Batch, QueueSim
 from stackview.demo.seed.catalog import FunctionSpec
 
 #: Lambda retries a failed asynchronous invocation twice, about one then two minutes later.
@@ -79,6 +84,16 @@ class Environment:
     memory_mb: int = 0
 
 
+@dataclass(frozen=True)
+class Throttle:
+    """An invocation Lambda refused for concurrency (it counts in Throttles only)."""
+
+    at_ms: int
+    function: str
+    resource: str | None
+    version: str
+
+
 @dataclass
 class Invocation:
     """One invocation that happened: everything history.write needs to render it."""
@@ -116,16 +131,21 @@ class Simulator:
 
     def __init__(self, rng: random.Random, world: World, specs: dict[str, FunctionSpec],
                  planners: dict[str, Planner], canary_since_ms: dict[str, int],
-                 base_memory: dict[str, int], init_ms: dict[str, tuple[float, float]]) -> None:
+                 base_memory: dict[str, int], init_ms: dict[str, tuple[float, float]],
+                 *, alias_since_ms: dict[str, int] | None = None,
+                 queues: dict[str, QueueSim] | None = None) -> None:
         self.rng = rng
         self.world = world
         self.specs = specs
         self.planners = planners
         self.canary_since_ms = canary_since_ms
+        self.alias_since_ms = alias_since_ms or {}
+        self.queues = queues or {}
         self.base_memory = base_memory
         self.init_ms = init_ms
         self.pools: dict[tuple[str, str], list[Environment]] = {}
         self.invocations: list[Invocation] = []
+        self.throttles: list[Throttle] = []
         self._queue: list[Call] = []
         self._seq = itertools.count()
 
@@ -148,9 +168,44 @@ class Simulator:
 
     def run(self) -> list[Invocation]:
         while self._queue:
-            self._invoke(heapq.heappop(self._queue))
+            call = heapq.heappop(self._queue)
+            if call.function in self.queues:
+                self._queue_call(call)
+            else:
+                self._invoke(call)
+        for source in self.queues.values():
+            source.sample_until(self.world.now_ms)
         self.invocations.sort(key=lambda inv: inv.start_ms)
         return self.invocations
+
+    # -- queues ------------------------------------------------------------------------------
+
+    def _queue_call(self, call: Call) -> None:
+        source = self.queues[call.function]
+        if call.kind == "send":
+            source.send(call.at_ms, call.params["order"], call.params["correlation"])
+            source.token += 1
+            self.call(call.at_ms + self.rng.randint(5, 40), call.function, "poll", {"token": source.token})
+        elif call.kind == "redrive":
+            source.redrive(call.at_ms, call.params["rate"])
+            source.token += 1
+            self.call(call.at_ms + self.rng.randint(200, 900), call.function, "poll", {"token": source.token})
+        elif call.kind == "poll" and call.params.get("token") == source.token:
+            source.poll(call.at_ms, lambda batch: self.run_batch(source, batch),
+                        lambda at, token: self.call(at, call.function, "poll", {"token": token}))
+
+    def run_batch(self, source: QueueSim, batch: Batch) -> tuple[str, int, list[str]]:
+        """One batch of the queue's mapping: (ok | error | throttled, end ms, ids kept)."""
+        records = [{"message_id": m.message_id, "receive_count": m.receive_count, "order": m.body,
+                    "correlation": m.correlation, "sent_ms": m.sent_ms} for m in batch.records]
+        invocation = self._invoke(Call(batch.at_ms, next(self._seq), source.function, "batch",
+                                       {"records": records}))
+        if invocation is None:
+            return "throttled", batch.at_ms, []
+        end = invocation.start_ms + int(invocation.plan.duration_ms)
+        if invocation.plan.outcome != "ok":
+            return "error", end, []
+        return "ok", end, list(invocation.plan.kept)
 
     # -- one invocation ----------------------------------------------------------------------
 
@@ -160,6 +215,8 @@ class Simulator:
         if not spec.alias:
             return "$LATEST", None
         version = str(spec.alias_version)
+        if call.at_ms < self.alias_since_ms.get(spec.name, call.at_ms):
+            version = str(int(version) - 1)  # the deploy that moved the alias came later
         since = self.canary_since_ms.get(spec.name)
         if spec.canary_version and since is not None and call.at_ms >= since:
             if self.rng.random() < spec.canary_weight:
@@ -178,9 +235,15 @@ class Simulator:
         pool.append(env)
         return env, True
 
-    def _invoke(self, call: Call) -> None:
+    def _busy(self, function: str, at_ms: int) -> int:
+        return sum(1 for env in self._all(function) if env.busy_from <= at_ms < env.busy_until)
+
+    def _invoke(self, call: Call) -> Invocation | None:
         spec = self.specs[call.function]
         version, resource = self._version(spec, call)
+        if spec.reserved is not None and self._busy(spec.name, call.at_ms) >= spec.reserved:
+            self.throttles.append(Throttle(call.at_ms, spec.name, resource, version))
+            return None
         rid = call.request_id or request_id(self.rng)
         plan = self.planners[call.function](self.rng, self.world, call, rid, version)
         env, cold = self._environment(spec, version, call.at_ms)
@@ -196,7 +259,7 @@ class Simulator:
             init_start = env.created_ms  # a provisioned environment's init, long before
         env.used = True
         end = start + int(plan.duration_ms) + 2
-        env.busy_from, env.busy_until, env.last_used = start, end, end
+        env.busy_from, env.busy_until, env.last_used = call.at_ms, end, end
         env.memory_mb += self.rng.choice((0, 0, 0, 1))
         if plan.outcome == "timeout":
             env.dead = True  # the runtime is killed and the next call starts afresh
@@ -213,6 +276,7 @@ class Simulator:
             delay = ASYNC_RETRY_DELAYS_MS[call.attempt] + self.rng.randint(0, 20_000)
             self.call(end + delay, call.function, call.kind, call.params, asynchronous=True,
                       request=rid, version=version, attempt=call.attempt + 1)
+        return self.invocations[-1]
 
     def _all(self, function: str) -> list[Environment]:
         return [env for (name, _), pool in self.pools.items() if name == function for env in pool]

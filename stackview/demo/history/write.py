@@ -6,7 +6,9 @@ Powertools-style JSON, the runtime's error record), so a tail cannot tell histor
 traffic. Events go straight into moto's CloudWatch Logs backend, one put per stream in time
 order (the demo server owns that backend; the HTTP API would cost a request per batch), and
 the AWS/Lambda metrics of the same invocations into moto's CloudWatch backend, aggregated per
-minute with StatisticValues as Lambda publishes them.
+minute with StatisticValues as Lambda publishes them (Duration as raw values, which
+percentiles need), the AWS/SQS metrics of the orders queue, and what is left in that queue and
+its dead-letter queue at `now` into moto's SQS backend.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from stackview.demo.history.common import Entry
-from stackview.demo.history.sim import Invocation
-from stackview.demo.runtime.metrics import NAMESPACE
+from stackview.demo.history.queues import QueueSim
+from stackview.demo.history.sim import Invocation, Throttle
+from stackview.demo.runtime.metrics import NAMESPACE, dimension_sets
 from stackview.demo.runtime.platform_logs import LogSettings, PlatformFormat, Report, iso_ms
-from stackview.demo.seed.catalog import ACCOUNT, REGION
+from stackview.demo.runtime.sqs_events import queue_datum
+from stackview.demo.seed.catalog import ACCOUNT, FUNCTIONS, REGION
 
 Event = tuple[int, str]  # (timestamp ms, message)
 
@@ -152,47 +156,93 @@ def _stats(values: list[float]) -> dict[str, float]:
             "Minimum": float(min(values)), "Maximum": float(max(values))}
 
 
-def metric_data(invocations: list[Invocation]) -> list[dict[str, Any]]:
-    """Per minute: Invocations, Errors, Throttles, Duration, ConcurrentExecutions per function
-    (and per alias with the Resource dimension), ConcurrentExecutions for the account."""
-    per: dict[tuple[int, str, str | None], list[Invocation]] = defaultdict(list)
+def metric_data(invocations: list[Invocation], throttles: list[Throttle] | tuple[Throttle, ...] = ()
+                ) -> list[dict[str, Any]]:
+    """Per minute, under each dimension set Lambda uses (`runtime.metrics.dimension_sets`: the
+    function, the alias, the alias and the version it ran): Invocations, Errors, Throttles,
+    ConcurrentExecutions as statistic sets, Duration as raw values (percentiles need them);
+    for the account, ConcurrentExecutions and UnreservedConcurrentExecutions."""
+    Key = tuple[int, tuple[tuple[str, str], ...]]
+    per: dict[Key, list[Invocation]] = defaultdict(list)
+    throttled: dict[Key, int] = defaultdict(int)
     peaks: dict[int, dict[str, int]] = defaultdict(dict)  # minute -> function -> its peak
     for inv in invocations:
         minute = inv.start_ms // 60_000
-        per[(minute, inv.function.name, None)].append(inv)
-        if inv.resource:
-            per[(minute, inv.function.name, inv.resource)].append(inv)
+        for dims in dimension_sets(inv.function.name, inv.resource, inv.version):
+            per[(minute, tuple((d["Name"], d["Value"]) for d in dims))].append(inv)
         peaks[minute][inv.function.name] = max(peaks[minute].get(inv.function.name, 0), inv.concurrent)
-    # The account's peak: at most every function's own peak at once (an upper bound, which is
-    # what a 1-minute Maximum of ConcurrentExecutions shows for short overlapping bursts).
-    account = {minute: sum(by_function.values()) for minute, by_function in peaks.items()}
+    for throttle in throttles:
+        for dims in dimension_sets(throttle.function, throttle.resource, throttle.version):
+            throttled[(throttle.at_ms // 60_000, tuple((d["Name"], d["Value"]) for d in dims))] += 1
     data: list[dict[str, Any]] = []
-    for (minute, name, resource), group in sorted(per.items(), key=lambda item: (item[0][0], item[0][1],
-                                                                                 item[0][2] or "")):
+    for minute, key in sorted(set(per) | set(throttled)):
+        group = per.get((minute, key), [])
         when = _naive(minute * 60_000)
-        dims = [{"Name": "FunctionName", "Value": name}]
-        if resource:
-            dims.append({"Name": "Resource", "Value": f"{name}:{resource}"})
-        errors = [1.0 if inv.plan.outcome != "ok" else 0.0 for inv in group]
+        dims = [{"Name": name, "Value": value} for name, value in key]
 
         def datum(metric: str, unit: str, values: list[float]) -> dict[str, Any]:
             return {"MetricName": metric, "Dimensions": dims, "Timestamp": when, "Unit": unit,
                     "StatisticValues": _stats(values)}
 
+        refused = throttled.get((minute, key), 0)
+        data.append(datum("Throttles", "Count", [1.0] * refused + [0.0] * len(group)))
+        if not group:
+            continue
         data += [
             datum("Invocations", "Count", [1.0] * len(group)),
-            datum("Errors", "Count", errors),
-            datum("Throttles", "Count", [0.0]),
-            datum("Duration", "Milliseconds", [round(inv.plan.duration_ms, 2) for inv in group]),
-            datum("ConcurrentExecutions", "Count", [float(inv.concurrent) for inv in group]),
+            datum("Errors", "Count", [1.0 if inv.plan.outcome != "ok" else 0.0 for inv in group]),
+            {"MetricName": "Duration", "Dimensions": dims, "Timestamp": when, "Unit": "Milliseconds",
+             "Values": [round(inv.plan.duration_ms, 2) for inv in group]},
         ]
-    for minute, peak in sorted(account.items()):
-        data.append({"MetricName": "ConcurrentExecutions", "Dimensions": [], "Unit": "Count",
-                     "Timestamp": _naive(minute * 60_000), "StatisticValues": _stats([float(peak)])})
+        if len(key) < 3:  # Lambda does not break concurrency down by executed version
+            data.append(datum("ConcurrentExecutions", "Count", [float(inv.concurrent) for inv in group]))
+    # The account's peak: at most every function's own peak at once (an upper bound, which is
+    # what a 1-minute Maximum of ConcurrentExecutions shows for short overlapping bursts).
+    reserved = {spec.name for spec in FUNCTIONS if spec.reserved is not None}
+    for minute, by_function in sorted(peaks.items()):
+        when = _naive(minute * 60_000)
+        for metric, peak in (("ConcurrentExecutions", sum(by_function.values())),
+                             ("UnreservedConcurrentExecutions",
+                              sum(n for f, n in by_function.items() if f not in reserved))):
+            data.append({"MetricName": metric, "Dimensions": [], "Unit": "Count", "Timestamp": when,
+                         "StatisticValues": _stats([float(peak)])})
     return data
 
 
-def store_metrics(data: list[dict[str, Any]]) -> None:
+def queue_metric_data(queue: QueueSim) -> list[dict[str, Any]]:
+    """The AWS/SQS series of the orders queue and its dead-letter queue, minute by minute."""
+    return [queue_datum(name, value, queue_name, _naive(minute))
+            for queue_name, minute, name, value in queue.metric_points()]
+
+
+def store_metrics(data: list[dict[str, Any]], namespace: str = NAMESPACE) -> None:
     from moto.cloudwatch.models import cloudwatch_backends
 
-    cloudwatch_backends[ACCOUNT][REGION].put_metric_data(NAMESPACE, data)
+    cloudwatch_backends[ACCOUNT][REGION].put_metric_data(namespace, data)
+
+
+def store_queues(queue: QueueSim, now_ms: int) -> None:
+    """What is left in the orders queue and its dead-letter queue at `now`, into moto's queues.
+
+    Sent and receive times stay in the world's time; when a message becomes visible again is
+    moto's business, on its own clock: the same distance from the real present as from `now`."""
+    import time
+
+    from moto.sqs.models import Message, sqs_backends
+
+    backend = sqs_backends[ACCOUNT][REGION]
+    source, dead = backend.get_queue(queue.name), backend.get_queue(queue.dead_letter_name)
+    shift = int(time.time() * 1000) - now_ms
+    for target, messages in ((source, queue.messages), (dead, queue.dead)):
+        for sim in messages:
+            message = Message(sim.message_id, json.dumps(sim.body))
+            message.message_attributes = {"correlationId": {"DataType": "String",
+                                                            "StringValue": sim.correlation}}
+            message.sent_timestamp = sim.sent_ms
+            message.approximate_receive_count = sim.receive_count
+            message.approximate_first_receive_timestamp = sim.first_receive_ms
+            if target is source and sim.visible_at > now_ms:
+                message.visible_at = sim.visible_at + shift
+            if target is dead:
+                message._stackview_dead_letter_source = source.queue_arn
+            target._messages.append(message)

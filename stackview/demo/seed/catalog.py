@@ -30,6 +30,16 @@ SALES_REPORT = "reports-prod-generate"
 
 #: The function with a canary alias (live: version 4, 10% on version 5).
 CANARY_FUNCTION = CONVERT_FILE
+#: The incident the demo world is in at start-up: the worker's newest version (its alias moved
+#: to it INCIDENT_MINUTES_AGO, with the promotion it was written for) fails every batch that
+#: holds an order of several items, so its queue backs up and its dead-letter queue fills.
+INCIDENT_FUNCTION = ORDERS_WORKER
+INCIDENT_MINUTES_AGO = 21.0
+#: Orders per hour grow this much when the promotion starts (a minute after the deploy).
+PROMOTION_FACTOR = 6.0
+#: Logical ids of the orders stack's queues (the worker's event source and its dead letters).
+ORDERS_QUEUE = "OrdersQueue"
+ORDERS_DEAD_LETTER_QUEUE = "OrdersDeadLetterQueue"
 #: The function that logs Powertools-style JSON with LoggingConfig.LogFormat = JSON.
 JSON_FUNCTION = ORDERS_WORKER
 #: The function with a reserved concurrency (the others are unreserved).
@@ -134,8 +144,10 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             VersionSpec("Fulfilment worker", 17, "2.3.0"),
             VersionSpec("Partial batch responses: a malformed message no longer fails its batch",
                         9, "2.3.1"),
+            VersionSpec("Bundle discount: 5% off orders of two items or more (winter promotion)",
+                        INCIDENT_MINUTES_AGO / 1440, "2.4.0", ("bundle-discount",)),
         ),
-        alias="live", alias_version="2",
+        alias="live", alias_version="3",
     ),
     FunctionSpec(
         SALES_REPORT, REPORTS_STACK, "GenerateReportFunction", "reports", "sales_report",

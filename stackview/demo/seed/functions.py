@@ -89,32 +89,3 @@ def wire_uploads(s3: Any, bucket: str, function_arn: str) -> None:
             "Events": ["s3:ObjectCreated:*"],
         }]},
     )
-
-
-def map_sources_to_alias(spec: FunctionSpec) -> int:
-    """Point the function's event source mappings at its alias; returns how many changed.
-
-    With `AutoPublishAlias`, SAM's event source mappings name the alias, so a queue's messages
-    run the alias' version. The demo template's mapping names the function (moto creates it with
-    the stack, before the alias, which moto skips and the seed creates afterwards), and moto's
-    UpdateEventSourceMapping would store the version's ARN and leave the queue's own map keyed by
-    the old one; so the mapping is moved on moto's objects, as the deployment would have left it.
-    """
-    if not spec.alias:
-        return 0
-    from moto.sqs.models import sqs_backends
-
-    backend = lambda_backend()
-    unqualified = backend.get_function(spec.name).function_arn
-    alias_arn = f"{unqualified}:{spec.alias}"
-    queues = sqs_backends[ACCOUNT][REGION].queues.values()
-    moved = 0
-    for mapping in backend._event_source_mappings.values():
-        if mapping.function_arn != unqualified:
-            continue
-        mapping.function_arn = alias_arn
-        for queue in queues:
-            if queue.lambda_event_source_mappings.pop(unqualified, None) is mapping:
-                queue.lambda_event_source_mappings[alias_arn] = mapping
-        moved += 1
-    return moved

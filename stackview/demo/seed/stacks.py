@@ -5,7 +5,9 @@ artifacts bucket, nested templates under their S3 URL), exactly as `sam deploy` 
 moto creates most resource types; for the few it skips (Lambda aliases, event invoke configs,
 SNS subscriptions, CloudWatch alarms) the resource is created through that service's own API
 with the template's resolved properties, and the stack's resource map is given an entry for it,
-so ListStackResources shows every resource of the template with its physical id.
+so ListStackResources shows every resource of the template with its physical id. So is an event
+source mapping on an alias: moto cannot resolve the alias while it creates the stack, so the
+demo server's patch leaves it `deferred` and it is created here, once the alias exists.
 """
 
 from __future__ import annotations
@@ -157,20 +159,42 @@ def _subscription(ctx: GapContext, logical_id: str, props: dict[str, Any]) -> st
 
 def _alarm(ctx: GapContext, logical_id: str, props: dict[str, Any]) -> str:
     name = props.get("AlarmName") or ctx.generated_name(logical_id)
-    ctx.clients.cloudwatch.put_metric_alarm(
-        AlarmName=name,
-        AlarmDescription=props.get("AlarmDescription", ""),
-        Namespace=props["Namespace"],
-        MetricName=props["MetricName"],
-        Dimensions=props.get("Dimensions", []),
-        Statistic=props["Statistic"],
-        Period=int(props["Period"]),
-        EvaluationPeriods=int(props["EvaluationPeriods"]),
-        Threshold=float(props["Threshold"]),
-        ComparisonOperator=props["ComparisonOperator"],
-        AlarmActions=props.get("AlarmActions", []),
-    )
+    kwargs: dict[str, Any] = {
+        "AlarmName": name,
+        "AlarmDescription": props.get("AlarmDescription", ""),
+        "Namespace": props["Namespace"],
+        "MetricName": props["MetricName"],
+        "Dimensions": props.get("Dimensions", []),
+        "Period": int(props["Period"]),
+        "EvaluationPeriods": int(props["EvaluationPeriods"]),
+        "Threshold": float(props["Threshold"]),
+        "ComparisonOperator": props["ComparisonOperator"],
+        "AlarmActions": props.get("AlarmActions", []),
+        "OKActions": props.get("OKActions", []),
+        "TreatMissingData": props.get("TreatMissingData", "missing"),
+    }
+    for key in ("Statistic", "ExtendedStatistic", "Unit"):
+        if key in props:
+            kwargs[key] = props[key]
+    if "DatapointsToAlarm" in props:
+        kwargs["DatapointsToAlarm"] = int(props["DatapointsToAlarm"])
+    ctx.clients.cloudwatch.put_metric_alarm(**kwargs)
     return name
+
+
+def _event_source_mapping(ctx: GapContext, logical_id: str, props: dict[str, Any]) -> str:
+    """A mapping on an alias (FunctionName resolved to the alias ARN by now)."""
+    kwargs: dict[str, Any] = {"EventSourceArn": props["EventSourceArn"],
+                              "FunctionName": props["FunctionName"]}
+    for key in ("BatchSize", "MaximumBatchingWindowInSeconds"):
+        if key in props:
+            kwargs[key] = int(props[key])
+    for key in ("FunctionResponseTypes", "ScalingConfig", "FilterCriteria"):
+        if key in props:
+            kwargs[key] = props[key]
+    if "Enabled" in props:
+        kwargs["Enabled"] = str(props["Enabled"]).lower() == "true"
+    return ctx.clients.lam.create_event_source_mapping(**kwargs)["UUID"]
 
 
 GAP_CREATORS: dict[str, Callable[[GapContext, str, dict[str, Any]], str]] = {
@@ -178,6 +202,7 @@ GAP_CREATORS: dict[str, Callable[[GapContext, str, dict[str, Any]], str]] = {
     "AWS::Lambda::EventInvokeConfig": _event_invoke_config,
     "AWS::SNS::Subscription": _subscription,
     "AWS::CloudWatch::Alarm": _alarm,
+    "AWS::Lambda::EventSourceMapping": _event_source_mapping,
 }
 
 
@@ -192,7 +217,8 @@ def fill_gaps(stack: Any, ctx: GapContext) -> list[str]:
     resource_map = stack.resource_map
     filled = []
     for logical_id, resource_json in list(resource_map._resource_json_map.items()):
-        if resource_map._parsed_resources.get(logical_id) is not None:
+        parsed = resource_map._parsed_resources.get(logical_id)
+        if parsed is not None and not getattr(parsed, "deferred", False):
             continue
         condition = resource_json.get("Condition")
         if condition and not resource_map.lazy_condition_map[condition]:

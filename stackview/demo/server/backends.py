@@ -12,6 +12,8 @@ would see. They are written against moto 5.2 (pinned in pyproject) and checked b
 - FilterLogEvents orders by timestamp, then ingestion time, across streams (moto concatenates
   streams unless `interleaved`), pages with a token that survives concurrent writes, stops a
   page at 10,000 events or 1 MB as AWS does, and parses the filter pattern once per call.
+- A log group named by its ARN (logGroupIdentifier: StartLiveTail, GetLogEvents,
+  DescribeLogStreams) is that group: moto 5.2.5 returns the last group of the Region.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def apply() -> None:
     _patch_lambda_function()
     _patch_log_event_ids()
     _patch_filter_log_events()
+    _patch_find_log_group()
     _applied = True
 
 
@@ -208,3 +211,23 @@ def _patch_filter_log_events() -> None:
         return page, token, searched
 
     LogGroup.filter_log_events = filter_log_events  # type: ignore[method-assign]
+
+
+def _patch_find_log_group() -> None:
+    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.models import LogsBackend
+
+    original = LogsBackend._find_log_group
+
+    def _find_log_group(self: Any, log_group_id: str | None = None,
+                        log_group_name: str | None = None) -> Any:
+        if log_group_name or not log_group_id:
+            return original(self, log_group_id=log_group_id, log_group_name=log_group_name)
+        original(self, log_group_id=log_group_id)  # moto's validation of the identifier
+        wanted = log_group_id[:-2] if log_group_id.endswith(":*") else log_group_id
+        for group in list(self.groups.values()):
+            if group.arn == wanted or group.name == wanted:
+                return group
+        raise ResourceNotFoundException()
+
+    LogsBackend._find_log_group = _find_log_group  # type: ignore[method-assign]

@@ -14,15 +14,18 @@ from typing import Any
 
 
 def install() -> None:
-    from stackview.demo.server import cloudwatch
+    from stackview.demo.server import cloudwatch, queues
 
     cloudwatch.install()
+    queues.install()
 
 
 def start(runner: Any, stop: threading.Event, *, live: bool) -> list[threading.Thread]:
     """Start the engines (when `live`); returns their threads."""
     from stackview.demo.server.cloudwatch.alarms import Evaluator
+    from stackview.demo.server.queues.metrics import QueueMetrics
+    from stackview.demo.server.queues.poller import SqsPoller
 
     if not live:
         return []
-    return [Evaluator(stop).start()]
+    return [SqsPoller(runner, stop).start(), Evaluator(stop).start(), QueueMetrics(stop).start()]

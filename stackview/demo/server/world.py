@@ -14,10 +14,14 @@ Order matters and mirrors a real account's life:
    after each create, the published versions, then the resources moto's template engine skipped
    (aliases with their canary weights and provisioned concurrency, event invoke configs, ...);
 3. nested stacks renamed and linked to their parent as CloudFormation names and links them;
-4. the Lambda side (CloudFormation's tags, reserved concurrency, event source mappings on the
-   aliases as SAM makes them, the S3 -> converter wiring);
-5. each stack's event history (creation, one update per deploy, the failed update), and
-6. three hours of logs and metrics (stackview.demo.history).
+4. the Lambda side (CloudFormation's tags, reserved concurrency, the S3 -> converter wiring;
+   the queue's event source mapping names the worker's alias, as SAM makes it, and is created
+   with the gaps of step 2);
+5. each stack's event history (creation, one update per deploy, the failed update),
+6. the alarms that belong to no stack (stackview.demo.seed.alarms),
+7. three hours of logs and metrics, and the orders queue's messages (stackview.demo.history),
+   which end in the incident the world is in at start-up (the worker's new build fails), and
+8. the alarms evaluated over that history, the poller's state, the past redrive (`live_state`).
 
 Everything random comes from one `random.Random(seed)` (and moto's own generator, seeded with
 the same value) and every time is relative to `now`, so the same seed and `now` give the same
@@ -35,11 +39,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from stackview.demo.seed import catalog
+from stackview.demo.seed.alarms import CREATED_DAYS_AGO as PLATFORM_ALARMS_DAYS_AGO
+from stackview.demo.seed.alarms import create_platform_alarms
 from stackview.demo.seed.code import Package, function_packages, layer_package
 from stackview.demo.seed.events import Deploy, apply_history, reason_reserved_concurrency
 from stackview.demo.seed.functions import (
     apply_template_tags,
-    map_sources_to_alias,
     publish_layer,
     publish_versions,
     reserve,
@@ -58,9 +63,11 @@ from stackview.demo.seed.stacks import (
     suffix,
     template_text,
 )
+from stackview.demo.server.live_state import settle
 
-#: The failed update of the orders stack: someone raised WorkerConcurrency to 950.
-FAILED_DEPLOY_DAYS_AGO = 0.06
+#: The failed update of the orders stack: during the incident, someone raised WorkerConcurrency
+#: to 950 to drain the queue faster; Lambda refused it (too little unreserved concurrency left).
+FAILED_DEPLOY_DAYS_AGO = 9 / 1440
 FAILED_RESOURCE = "WorkerFunction"
 CANCELLED_RESOURCES = ("ApiFunction",)
 #: The reports stack's one update after its creation (the report function's code).
@@ -188,7 +195,6 @@ def _setup_functions(clients: Any, deployed: Deployed, now: datetime) -> None:
         set_creation_tags(fn, deployed.stack_ids[fn.stack], created)
         apply_template_tags(clients.lam, fn, fn.tags)
         reserve(clients.lam, fn)
-        map_sources_to_alias(fn)
     convert = clients.lam.get_alias(FunctionName=catalog.CONVERT_FILE, Name="live")["AliasArn"]
     upload_bucket = deployed.physical[catalog.THUMBNAILS_STACK]["UploadS3Bucket"]
     wire_uploads(clients.s3, upload_bucket, convert)
@@ -263,5 +269,17 @@ def build_world(endpoint: str, *, now: datetime, seed: int = 7,
         logging.getLogger("moto").removeFilter(quiet)
     _setup_functions(clients, deployed, now)
     _histories(now, rng)
-    write_history(deployed.physical, now=now, rng=random.Random(rng.getrandbits(64)),
-                  events=history_events)
+    platform = create_platform_alarms(clients.cloudwatch)
+    history = write_history(deployed.physical, now=now, rng=random.Random(rng.getrandbits(64)),
+                            events=history_events)
+    settle(history, now=now, created=_alarms_created(now, platform))
+
+
+def _alarms_created(now: datetime, platform: list[str]) -> dict[str, datetime]:
+    """Alarm name -> when it was created: with its stack, or with the platform's monitoring."""
+    created = {name: now - timedelta(days=PLATFORM_ALARMS_DAYS_AGO) for name in platform}
+    for spec in catalog.STACKS:
+        for _, kind, physical in resources_in_order(moto_stack(spec.name)):
+            if kind == "AWS::CloudWatch::Alarm":
+                created[physical] = now - timedelta(days=spec.created_days_ago)
+    return created

@@ -101,6 +101,20 @@ def set_initial_state(alarm: Any, when: datetime) -> None:
     alarm.configuration_updated_timestamp = _naive(when)
 
 
+def backdate(backend: Any, alarm: Any, when: datetime, now: datetime) -> None:
+    """Date the alarm's creation (and its initial state) at `when`, as if created then; history
+    older than RETENTION before `now` goes, as CloudWatch forgets it."""
+    from dataclasses import replace
+
+    with _lock:
+        items = history_of(backend)
+        items[:] = [replace(i, timestamp=_aware(when)) if i.alarm_name == alarm.name and
+                    i.item_type == "ConfigurationUpdate" else i for i in items]
+        items.sort(key=lambda i: i.timestamp)
+        items[:] = [i for i in items if i.timestamp >= _aware(now) - RETENTION]
+        set_initial_state(alarm, when)
+
+
 def configuration_item(backend: Any, alarm: Any, kind: str, when: datetime) -> None:
     """A ConfigurationUpdate item: kind is Create, Update or Delete."""
     verb = {"Create": "created", "Update": "updated", "Delete": "deleted"}[kind]
@@ -200,7 +214,8 @@ def describe_alarm_history(backend: Any, params: dict[str, Any]) -> dict[str, An
               and (not item_type or i.item_type == item_type)
               and (start is None or i.timestamp >= _aware(start))
               and (end is None or i.timestamp <= _aware(end))]
-    chosen.sort(key=lambda i: i.timestamp, reverse=params.get("ScanBy") != "TimestampAscending")
+    if params.get("ScanBy") != "TimestampAscending":
+        chosen.reverse()  # kept in time order (equal timestamps in the order they happened)
     limit = int(params.get("MaxRecords") or DEFAULT_HISTORY_RECORDS)
     offset = _decode(params.get("NextToken"))
     body: dict[str, Any] = {"AlarmHistoryItems": [i.body() for i in chosen[offset:offset + limit]]}

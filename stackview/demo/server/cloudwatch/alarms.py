@@ -32,7 +32,7 @@ from stackview.demo.server.cloudwatch.metric_api import index_of
 from stackview.demo.server.cloudwatch.metric_store import series_key, series_stats
 
 #: How often the live evaluator looks at every alarm (CloudWatch: every minute).
-EVALUATION_SECONDS = 10.0
+EVALUATION_SECONDS = 5.0
 COMPARISONS = {
     "GreaterThanOrEqualToThreshold": (lambda v, t: v >= t, "greater than or equal to"),
     "GreaterThanThreshold": (lambda v, t: v > t, "greater than"),
