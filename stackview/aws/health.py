@@ -10,9 +10,9 @@ their figures while the rest are still being asked for.
 Per function: Invocations and Errors per period (the sparkline; the window's total is their
 sum), Throttles over the whole window, and with `detail` the duration's Maximum and p99 and
 the highest ConcurrentExecutions over the whole window (one point each). Percentiles are asked
-for only where the endpoint gives them: a small probe, once per session, finds out (moto's
-CloudWatch fails a whole request that asks for `p99`), and the report says so, so the UI can
-write "max" where p99 is missing.
+for until the endpoint shows it cannot give them (moto's CloudWatch fails a whole request that
+asks for `p99` as soon as there is data to compute it on): the sweep then starts again without
+them, remembers it for the session, and the report says so, so the UI writes "max" instead.
 """
 
 from __future__ import annotations
@@ -75,37 +75,30 @@ def batches(count: int, per_function: int) -> int:
     return math.ceil(count / per_call) if count else 0
 
 
-_probed: weakref.WeakKeyDictionary[AwsSession, bool] = weakref.WeakKeyDictionary()
-_probe_lock = threading.Lock()
+#: What each session's endpoint said about percentiles: True once a p99 query came back with
+#: values, False once a request asking for one failed as moto fails it. Unknown until then.
+_percentiles: weakref.WeakKeyDictionary[AwsSession, bool] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
 
 
-def endpoint_percentiles(session: AwsSession, now: datetime | None = None) -> bool:
-    """Whether the endpoint answers percentile statistics (asked once per session).
+def endpoint_percentiles(session: AwsSession) -> bool | None:
+    """Whether the session's endpoint answers percentile statistics, as far as seen (None: not yet)."""
+    with _lock:
+        return _percentiles.get(session)
 
-    AWS always does. An endpoint that does not (moto) fails the request (HTTP 500, or an
-    InvalidParameter error); any other failure (AccessDenied) rises, as the sweep would fail too.
-    """
-    with _probe_lock:
-        known = _probed.get(session)
-    if known is not None:
-        return known
-    end = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
-    client = session.client("cloudwatch", max_attempts=1)
-    try:
-        client.get_metric_data(
-            MetricDataQueries=[{"Id": "probe", "MetricStat": {
-                "Metric": {"Namespace": NAMESPACE, "MetricName": "Duration"}, "Period": 60, "Stat": PERCENTILE}}],
-            StartTime=end - timedelta(minutes=5), EndTime=end)
-        answer = True
-    except ClientError as exc:
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        code = str(exc.response.get("Error", {}).get("Code", ""))
-        if status < 500 and not code.startswith("InvalidParameter"):
-            raise
-        answer = False
-    with _probe_lock:
-        _probed[session] = answer
-    return answer
+
+def _learn(session: AwsSession, answer: bool) -> None:
+    with _lock:
+        if _percentiles.get(session) is not False:
+            _percentiles[session] = answer
+
+
+def _lacks_percentiles(exc: ClientError) -> bool:
+    """AWS always answers p99; an endpoint that cannot (moto) fails the whole request with HTTP
+    500 (or says the statistic is invalid). Other failures (AccessDenied) are not about it."""
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    return status >= 500 or code.startswith("InvalidParameter")
 
 
 def _query(index: int, name: str, query: Query, period: int, window_seconds: int) -> dict:
@@ -155,7 +148,8 @@ def _health(points: dict[str, list[tuple[datetime, float]]], start: datetime, pe
 
 
 def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = None,
-          window: timedelta = DEFAULT_WINDOW, detail: bool = True) -> Iterator[HealthReport]:
+          window: timedelta = DEFAULT_WINDOW, detail: bool = True,
+          _spent: tuple[int, int] = (0, 0)) -> Iterator[HealthReport]:
     """Health of every function in `names` (in that order), yielding the report so far after
     each GetMetricData request: the first yield already holds the first functions' figures.
     Yields one empty report when `names` is empty. Raises botocore's exceptions."""
@@ -164,12 +158,16 @@ def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = N
     start, end = aligned_window(now or datetime.now(timezone.utc), window, period)
     count = int((end - start).total_seconds() // period)
     window_seconds = count * period
-    percentiles = endpoint_percentiles(session, now) if detail and names else False
+    known = endpoint_percentiles(session)
+    percentiles = detail and known is not False
     queries = queries_for(detail, percentiles)
     per_call = max(1, MAX_QUERIES // len(queries))
-    paginator = session.client("cloudwatch").get_paginator("get_metric_data")
+    # Until the endpoint has shown it answers p99, a request asking for it is not retried: a
+    # failure means "no percentiles here" and the sweep starts again without them.
+    trial = percentiles and known is not True
+    paginator = session.client("cloudwatch", max_attempts=1 if trial else None).get_paginator("get_metric_data")
     found: dict[str, Health] = {}
-    calls = metrics = 0
+    calls, metrics = _spent
     messages: list[str] = []
 
     def report() -> HealthReport:
@@ -185,8 +183,16 @@ def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = N
         batch = [_query(first + i, name, q, period, window_seconds) for i, name in enumerate(chunk) for q in queries]
         metrics += len(batch)
         points: dict[str, dict[str, list[tuple[datetime, float]]]] = defaultdict(lambda: defaultdict(list))
-        for page in paginator.paginate(MetricDataQueries=batch, StartTime=start, EndTime=end,
-                                       ScanBy="TimestampAscending"):
+        pages = paginator.paginate(MetricDataQueries=batch, StartTime=start, EndTime=end, ScanBy="TimestampAscending")
+        try:
+            pages = list(pages)
+        except ClientError as exc:
+            if not (trial and _lacks_percentiles(exc)):
+                raise
+            _learn(session, False)
+            yield from sweep(session, names, now=now, window=window, detail=detail, _spent=(calls + 1, metrics))
+            return
+        for page in pages:
             calls += 1
             for result in page.get("MetricDataResults", []):
                 index, _, key = result["Id"][1:].partition("_")
@@ -198,6 +204,8 @@ def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = N
             messages += [str(m.get("Value") or m.get("Code", "")) for m in page.get("Messages", [])]
         for name in chunk:
             found[name] = _health(points.get(name, {}), start, period, count, detail)
+            if percentiles and found[name].duration_p99 is not None:
+                _learn(session, True)
         yield report()
 
 

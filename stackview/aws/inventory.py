@@ -30,8 +30,10 @@ from typing import Any
 from stackview.aws.errors import describe
 from stackview.aws.functions import list_functions, reserved_concurrency, stack_function_names
 from stackview.aws.session import AwsSession
+from stackview.aws.stacks import stack_resources
 from stackview.models.arns import bare_function_name
 from stackview.models.functions import FunctionSummary
+from stackview.models.health import StackContents
 
 FUNCTIONS_MAX_AGE = 300.0
 STACK_MAX_AGE = 900.0
@@ -72,7 +74,7 @@ class Inventory:
         self._lock = threading.Lock()
         self._functions: tuple[float, dict[str, FunctionSummary]] | None = None
         self._functions_lock = threading.Lock()
-        self._stacks: dict[str, tuple[float, object, list[tuple[str, str]]]] = {}
+        self._stacks: dict[str, tuple[float, object, Any]] = {}
         self._reserved: dict[str, tuple[float, Reservation]] = {}
         self._generation: dict[str, int] = {}
         self._calls: deque[float] = deque()
@@ -112,6 +114,30 @@ class Inventory:
         with self._lock:
             cached = self._stacks.get(f"{stack}\0{nested}")
         return cached[2] if cached and cached[1] == changed else None
+
+    def stack_contents(self, stack: str, changed: object = None) -> StackContents:
+        """The stack's own functions, alarms and queues (one ListStackResources listing), read
+        again only when `changed` differs from what was seen or the entry is old."""
+        key = f"{stack}\0contents"
+        with self._lock:
+            cached = self._stacks.get(key)
+        if cached and cached[1] == changed and self.clock() - cached[0] < STACK_MAX_AGE:
+            return cached[2]  # type: ignore[return-value]
+        resources = [r for r in stack_resources(self.session, stack) if r.physical_id]
+        contents = StackContents(
+            functions=tuple((r.logical_id, r.physical_id) for r in resources if r.is_function),
+            alarms=tuple(r.physical_id for r in resources if r.resource_type == "AWS::CloudWatch::Alarm"),
+            queues=tuple(r.physical_id.rstrip("/").rsplit("/", 1)[-1] for r in resources
+                         if r.resource_type == "AWS::SQS::Queue"),
+        )
+        with self._lock:
+            self._stacks[key] = (self.clock(), changed, contents)  # type: ignore[assignment]
+        return contents
+
+    def known_stack_contents(self, stack: str, changed: object = None) -> StackContents | None:
+        with self._lock:
+            cached = self._stacks.get(f"{stack}\0contents")
+        return cached[2] if cached and cached[1] == changed else None  # type: ignore[return-value]
 
     # -- reserved concurrency, within a budget ---------------------------------------------------
     def _hook(self) -> None:

@@ -7,7 +7,7 @@ demand because a long-lived stack can have thousands of them and the newest matt
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -64,16 +64,18 @@ def _summary_fields(raw: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def list_stacks(session: AwsSession, *, include_deleted: bool = False) -> list[StackSummary]:
-    """Every stack in the region (all pages), nested stacks ordered right after their parent."""
+def stack_pages(session: AwsSession, *, include_deleted: bool = False) -> Iterator[list[StackSummary]]:
+    """The region's stacks one page of ListStacks at a time (botocore's paginator), as they
+    arrive: a list of 10,000 stacks shows its first hundred without waiting for the rest."""
     paginator = session.client("cloudformation").get_paginator("list_stacks")
     kwargs: dict[str, Any] = {} if include_deleted else {"StackStatusFilter": list(LIVE_STATUSES)}
-    stacks = [
-        StackSummary(**_summary_fields(raw))
-        for page in paginator.paginate(**kwargs)
-        for raw in page.get("StackSummaries", [])
-    ]
-    return order_as_tree(stacks)
+    for page in paginator.paginate(**kwargs):
+        yield [StackSummary(**_summary_fields(raw)) for raw in page.get("StackSummaries", [])]
+
+
+def list_stacks(session: AwsSession, *, include_deleted: bool = False) -> list[StackSummary]:
+    """Every stack in the region (all pages), nested stacks ordered right after their parent."""
+    return order_as_tree(stack for page in stack_pages(session, include_deleted=include_deleted) for stack in page)
 
 
 def order_as_tree(stacks: Iterable[StackSummary]) -> list[StackSummary]:

@@ -103,6 +103,36 @@ class HealthReport:
 
 
 @dataclass(frozen=True)
+class StackContents:
+    """What a stack holds that health is about: its functions (logical id, name), the names of
+    its own alarms and of its queues (alarms on them count for the stack)."""
+
+    functions: tuple[tuple[str, str], ...] = ()
+    alarms: tuple[str, ...] = ()
+    queues: tuple[str, ...] = ()
+
+    @property
+    def function_names(self) -> tuple[str, ...]:
+        return tuple(name for _, name in self.functions)
+
+
+@dataclass(frozen=True)
+class StacksHealth:
+    """One step of a Stacks-list sweep: per stack id, its functions' health added up (None for a
+    stack not measured yet), the alarms that concern it, and what the sweep cost."""
+
+    health: Mapping[str, Health | None] = field(default_factory=dict)
+    alarms: Mapping[str, tuple[Alarm, ...]] = field(default_factory=dict)
+    contents: Mapping[str, StackContents] = field(default_factory=dict)
+    report: HealthReport | None = None
+    #: ListStackResources calls this sweep, and stacks whose contents are still unknown.
+    reads: int = 0
+    unmapped: int = 0
+    #: Why alarms are missing (DescribeAlarms refused), "" when they are there.
+    alarms_error: str = ""
+
+
+@dataclass(frozen=True)
 class AccountPulse:
     """The account at a glance: concurrency against its limit, and what is failing right now."""
 
@@ -113,11 +143,51 @@ class AccountPulse:
     errors: float
     throttles: float
     alarms_firing: tuple[Alarm, ...] = ()
-    #: Where the counts come from: "account" (Lambda's account-wide metrics) or "functions"
-    #: (the sum of every function's, when the endpoint publishes no account-wide counts).
+    #: Where the counts come from: "functions" (every function's added up) or "account"
+    #: (Lambda's account-wide metrics, for regions with very many functions).
     counted_from: str = "account"
     #: Functions added up when counted_from is "functions".
     functions: int = 0
     start: datetime | None = None
     end: datetime | None = None
     calls: int = 0
+
+
+# -- how the figures read (the UI and `stackview status` alike) ----------------------------------
+def count_text(value: float | None) -> str:
+    """`0`, `1,234`, `12.3k`, `4.5M`; `-` when unknown."""
+    if value is None:
+        return "-"
+    if value < 10_000:
+        return f"{value:,.0f}"
+    if value < 1_000_000:
+        return f"{value / 1000:.1f}k" if value < 100_000 else f"{value / 1000:.0f}k"
+    return f"{value / 1_000_000:.1f}M"
+
+
+def rate_text(rate: float | None) -> str:
+    """`0%`, `0.4%`, `12%`, `100%`; `-` without invocations."""
+    if rate is None:
+        return "-"
+    if rate == 0 or rate >= 10:
+        return f"{rate:.0f}%"
+    return f"{rate:.1f}%"
+
+
+def ms_text(value: float | None) -> str:
+    """`8.2`, `143`, `12,034` (milliseconds, no unit: the column says it); `-` when unmeasured."""
+    if value is None:
+        return "-"
+    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+
+
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: tuple[float, ...]) -> str:
+    """One block character per value, scaled to the largest (all lowest when all are zero)."""
+    top = max(values, default=0.0)
+    if top <= 0:
+        return SPARK_BLOCKS[0] * len(values)
+    last = len(SPARK_BLOCKS) - 1
+    return "".join(SPARK_BLOCKS[min(last, round(v / top * last))] for v in values)

@@ -1,24 +1,46 @@
-"""The stacks screen: every stack of the region, status by family, nested stacks under parents."""
+"""The stacks screen: every stack of the region, status by family, nested stacks under parents,
+and each stack's health over the last minutes (alarms in ALARM, error rate, errors, invocations,
+throttles, a sparkline), so "what is broken right now?" is answered on the first screen.
+
+The list arrives page by page (rows show as ListStacks pages come in) and is patched in place on
+each refresh; the health columns are a second poll (widgets/health.py) that measures every
+stack's functions together (aws/stack_health.py). A stack with an alarm in ALARM or an error rate
+at the configured threshold stands out; `s` puts those first. The account pulse sits on top.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from stackview.aws.stacks import list_stacks
+from stackview.aws.errors import UserError
+from stackview.aws.stack_health import stacks_health
+from stackview.aws.stacks import order_as_tree, stack_pages
 from stackview.models import StackSummary, StatusFamily, console
+from stackview.models.health import Health, StacksHealth
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import AppScreen
 from stackview.widgets.console_link import show_console_url
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.filter_input import FilterInput
-from stackview.widgets.host import Host
 from stackview.widgets.format import relative_time
+from stackview.widgets.health import HealthPoll, alarms_cell, figure_cells, name_cell, spark_cell, troubled
+from stackview.widgets.host import Host
 from stackview.widgets.literal import literal_text
+from stackview.widgets.pulse import PulsePanel
 from stackview.widgets.record_table import Record, RecordTable
 from stackview.widgets.styles import status_style, style_for
 from stackview.widgets.tabbed import TableTab
+
+COLUMNS = ("Stack", "Status", "Alarms", "Err %", "Errors", "Invoc.", "Thr.", "Trend", "Updated", "Description")
+
+
+def _key(stack: StackSummary) -> str:
+    return stack.stack_id or stack.name
 
 
 class StacksPanel(TableTab, DataPanel):
@@ -26,9 +48,18 @@ class StacksPanel(TableTab, DataPanel):
 
     BORDER_TITLE = "Stacks"
     tab_title = "Stacks"
+    progressive = True
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.health: StacksHealth | None = None
+        self.health_error = ""
+        self.troubled_first = False
+        self.poll = HealthPoll(self, self._prepare_sweep, self._health_step, self._health_failed)
+        self._stacks: list[StackSummary] = []
 
     def compose_content(self) -> ComposeResult:
-        yield RecordTable(("Stack", "Status", "Updated", "Description"), id="stacks-table")
+        yield RecordTable(COLUMNS, id="stacks-table", max_widths={"Stack": 48, "Description": 60})
         yield Static(classes="empty-note", id="stacks-empty")
 
     @property
@@ -36,34 +67,120 @@ class StacksPanel(TableTab, DataPanel):
         busy = any(s.family is StatusFamily.IN_PROGRESS for s in self.data or ())
         return 5.0 if busy else 30.0
 
-    def fetch(self) -> list[StackSummary]:
-        return list_stacks(self.host.session)
+    def fetch(self) -> Iterator[list[StackSummary]]:
+        """Yields the stacks so far after each page. On a refresh the rows of the last listing that
+        this one has not reached yet stay (`previous`: read once, a list replaced, never changed),
+        so a long list does not shrink and grow back; the last yield holds exactly what exists."""
+        previous: list[StackSummary] = self.data or []
+        seen: dict[str, StackSummary] = {}
+        for page in stack_pages(self.host.session):
+            seen.update({_key(stack): stack for stack in page})
+            yield order_as_tree([*seen.values(), *(s for s in previous if _key(s) not in seen)])
+        yield order_as_tree(seen.values())
 
     def show(self, stacks: list[StackSummary]) -> None:
-        now = self.host.clock()
-        depth: dict[str, int] = {}
-        records = []
-        for stack in stacks:
-            level = depth[stack.stack_id] = depth.get(stack.parent_id or "", -1) + 1
-            name = literal_text(("  " * level + "└ " if level else "") + stack.name)
-            records.append(
-                Record(
-                    key=stack.stack_id or stack.name,
-                    cells=(
-                        name,
-                        literal_text(stack.status, status_style(self.app, stack.family)),
-                        literal_text(relative_time(stack.last_changed, now)),
-                        literal_text(stack.description, style_for(self.app, "sv-muted")),
-                    ),
-                    value=stack,
-                )
-            )
-        self.query_one(RecordTable).set_records(records)
+        self._stacks = stacks
+        self.redraw()
         self.host.catalog["stacks"] = [stack.name for stack in stacks]
         note = self.query_one("#stacks-empty", Static)
         note.update(f"No stacks in {self.host.session.region}." if not stacks else "")
         note.display = not stacks
+        if self.poll.sweeps == 0 and stacks:
+            self.poll.start()  # the first figures as soon as the first rows are there
+
+    # -- rows ----------------------------------------------------------------------------------
+    def attention(self, stack: StackSummary) -> bool:
+        if self.health is None:
+            return False
+        alarms = self.health.alarms.get(_key(stack), ())
+        return troubled(self.health.health.get(_key(stack)), (a for a in alarms if a.firing), self.threshold)
+
+    @property
+    def threshold(self) -> float:
+        return self.host.config.health.error_rate_threshold
+
+    def redraw(self) -> None:
+        now = self.host.clock()
+        muted = style_for(self.app, "sv-muted")
+        depth: dict[str, int] = {}
+        records = []
+        for stack in self._stacks:
+            level = depth[stack.stack_id] = depth.get(stack.parent_id or "", -1) + 1
+            name = ("  " * level + "└ " if level else "") + stack.name
+            key = _key(stack)
+            attention = self.attention(stack)
+            health = self.health.health.get(key) if self.health else None
+            alarms = self.health.alarms.get(key) if self.health and key in self.health.contents else None
+            no_functions = self.health is not None and key in self.health.contents and not self.health.contents[key].functions
+            figures = (literal_text("-", muted),) * 4 if no_functions else figure_cells(self.app, health, self.threshold)
+            records.append(Record(
+                key=key,
+                cells=(
+                    name_cell(self.app, name, attention),
+                    literal_text(stack.status, status_style(self.app, stack.family)),
+                    alarms_cell(self.app, alarms),
+                    figures[2], figures[1], figures[0], figures[3],
+                    literal_text("-", muted) if no_functions else spark_cell(self.app, health),
+                    literal_text(relative_time(stack.last_changed, now)),
+                    literal_text(stack.description, muted),
+                ),
+                value=stack,
+            ))
+        if self.troubled_first:
+            records.sort(key=lambda r: not self.attention(r.value))  # stable: tree order otherwise
+        self.query_one(RecordTable).set_records(records)
         self.refresh_title()
+
+    def refresh_title(self) -> None:
+        super().refresh_title()
+        if self.troubled_first:
+            table = self.query_one(RecordTable)
+            title = f"{self.tab_title} ({len(table.shown)}"
+            title += f" of {len(table.records)})  /{table.filter_text}" if table.filter_text else ")"
+            self.border_title = literal_text(title + "  troubled first")
+        self.border_subtitle = literal_text(self._subtitle())
+
+    def _subtitle(self) -> str:
+        minutes = self.host.config.health.window_minutes
+        parts = [f"health: last {minutes} min"]
+        step = self.health
+        if step is not None and step.report is not None:
+            parts.append(f"{step.report.calls} GetMetricData for {len(step.report.functions)} functions")
+            if step.unmapped:
+                parts.append(f"{step.unmapped} stacks not read yet")
+        if step is not None and step.alarms_error:
+            parts.append(f"alarms: {step.alarms_error}")
+        if self.health_error:
+            parts.append(f"⚠ {self.health_error}")
+        return "  ·  ".join(parts)
+
+    # -- health --------------------------------------------------------------------------------
+    def _prepare_sweep(self) -> Callable[[], Iterable[StacksHealth]]:
+        table = self.query_one(RecordTable)
+        visible = [r.value for r in table.visible_records(margin=5)]
+        keys = {_key(s) for s in visible}
+        ordered = visible + [s for s in self._stacks if _key(s) not in keys]
+        session, now = self.host.session, self.host.clock()
+        window = timedelta(minutes=self.host.config.health.window_minutes)
+        return lambda: stacks_health(session, ordered, now=now, window=window)
+
+    def _health_step(self, step: StacksHealth) -> None:
+        self.health = step
+        self.health_error = ""
+        self.redraw()
+
+    def _health_failed(self, error: UserError) -> None:
+        self.health_error = error.one_line()
+        self.refresh_title()
+
+    def wake(self) -> None:
+        super().wake()
+        self.poll.wake()
+
+    def measured(self, stack_name: str) -> Health | None:
+        """The health shown for a stack (tests and `c`)."""
+        stack = next((s for s in self._stacks if s.name == stack_name), None)
+        return self.health.health.get(_key(stack)) if stack and self.health else None
 
 
 class StacksScreen(AppScreen):
@@ -72,11 +189,13 @@ class StacksScreen(AppScreen):
         Binding("slash", "filter", "Filter", id="stacks.filter"),
         Binding("r", "refresh", "Refresh", id="stacks.refresh"),
         Binding("c", "copy", "Copy ARN", id="stacks.copy"),
+        Binding("s", "troubled_first", "Troubled first", id="stacks.troubled-first"),
         Binding("o", "console", "Console", show=False, id="stacks.console"),
     ]
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
+        yield PulsePanel(id="stacks-pulse")
         yield StacksPanel(id="stacks-panel")
         yield FilterInput(id="stacks-filter")
         yield Footer()
@@ -103,7 +222,16 @@ class StacksScreen(AppScreen):
             self.table.focus()
 
     def action_refresh(self) -> None:
-        self.query_one(StacksPanel).reload()
+        panel = self.query_one(StacksPanel)
+        panel.reload()
+        panel.poll.start()
+        self.query_one(PulsePanel).reload()
+
+    def action_troubled_first(self) -> None:
+        panel = self.query_one(StacksPanel)
+        panel.troubled_first = not panel.troubled_first
+        panel.redraw()
+        self.table.move_cursor(row=0)
 
     def action_copy(self) -> None:
         record = self.table.selected

@@ -167,6 +167,16 @@ class RecordTable(DataTable):
                     self.move_cursor(row=index, animate=False, scroll=False)
                 return
 
+    def relabel(self, index: int, label: str) -> None:
+        """Rename a column (a figure whose meaning depends on the endpoint: p99 or max)."""
+        if index < len(self._column_keys):
+            column = self.columns[self._column_keys[index]]
+            if column.label.plain != label:
+                column.label = Text(label)
+                self._update_count += 1  # the header's render cache is keyed by it
+                self._require_update_dimensions = True
+                self.refresh()
+
     def visible_records(self, margin: int = 0) -> list[Record]:
         """The shown records on screen now (every row of one line), plus `margin` rows each side."""
         rows = max(self.size.height - (self.header_height if self.show_header else 0), 0)

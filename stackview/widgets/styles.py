@@ -36,6 +36,8 @@ VARIABLE_SOURCES: dict[str, str] = {
     "sv-alias-additional": "accent",
     "sv-badge-throttled": "error",
     "sv-badge-read-only": "warning",
+    "sv-health-alarm": "error",
+    "sv-health-spark": "secondary",
     "sv-muted": "foreground-muted",
 }
 

@@ -13,8 +13,9 @@ from stackview.models.health import Health, combine
 
 def count_requests(session, operation: str) -> list[str]:
     seen: list[str] = []
-    session.client("cloudwatch").meta.events.register(
-        f"before-call.monitoring.{operation}", lambda **kw: seen.append(operation), unique_id=f"count-{operation}")
+    for client in (session.client("cloudwatch"), session.client("cloudwatch", max_attempts=1)):
+        client.meta.events.register(f"before-call.monitoring.{operation}", lambda **kw: seen.append(operation),
+                                    unique_id=f"count-{operation}")
     return seen
 
 
@@ -26,9 +27,10 @@ def test_spark_period_keeps_fifteen_points() -> None:
 
 def test_two_hundred_functions_take_the_fewest_requests(demo_session) -> None:
     names = [f"bench-fn-{i:03d}" for i in range(200)] + [catalog.ORDERS_API]
+    list(sweep(demo_session, [catalog.ORDERS_API]))  # the endpoint shows whether it has percentiles
     seen = count_requests(demo_session, "GetMetricData")
     reports = list(sweep(demo_session, names, window=timedelta(minutes=15)))
-    per_function = len(queries_for(True, endpoint_percentiles(demo_session)))
+    per_function = len(queries_for(True, endpoint_percentiles(demo_session) is not False))
     expected = math.ceil(len(names) * per_function / MAX_QUERIES)
     assert len(reports) == expected == reports[-1].calls == len(seen)
     assert reports[-1].metrics == len(names) * per_function
@@ -60,9 +62,28 @@ def test_figures_agree_with_get_metric_data(demo_session, demo_endpoint) -> None
         assert len(health.invocations_series) == 15 and sum(health.invocations_series) == health.invocations
     assert report.end - report.start == timedelta(minutes=15) and report.period == 60
     # moto gives no percentiles: the report says so rather than showing an empty p99.
-    if not endpoint_percentiles(demo_session):
+    if endpoint_percentiles(demo_session) is False:
         assert report.percentiles is False
         assert all(h.duration_p99 is None for h in report.functions.values())
+
+
+def test_an_endpoint_without_percentiles_is_learned_once(scratch_endpoint) -> None:
+    """moto fails a whole request asking for p99 once there is data: the sweep starts again
+    without percentiles, says so, and does not ask again in this session."""
+    from tests.aws.functions_helpers import invoke_status, make_function, session_on
+
+    session = session_on(scratch_endpoint.endpoint, scratch_endpoint.region, scratch_endpoint.credentials)
+    name = make_function(session)
+    assert invoke_status(session.client("lambda", max_attempts=1), name) == 200
+    seen = count_requests(session, "GetMetricData")
+    first = list(sweep(session, [name]))[-1]
+    if endpoint_percentiles(session) is False:  # moto: one failed request, then the sweep again
+        assert first.percentiles is False and first.functions[name].duration_max is not None
+        assert first.calls == 2 == len(seen)
+        again = list(sweep(session, [name]))[-1]
+        assert again.calls == 1 and len(seen) == 3
+    else:
+        assert first.functions[name].duration_p99 is not None
 
 
 def test_combine_adds_counts_and_series() -> None:
@@ -76,3 +97,19 @@ def test_combine_adds_counts_and_series() -> None:
     assert both.duration_max == 300 and both.duration_p99 is None and both.concurrency_max == 2
     assert both.functions == 2 and both.error_rate == 40.0
     assert both.troubled(5.0) and not a.troubled(20.0) and not Health().troubled(0.0)
+
+
+def test_pulse_adds_up_every_function_and_names_alarms(demo_session, demo_endpoint) -> None:
+    from stackview.aws.pulse import account_pulse
+
+    now = datetime.now(timezone.utc)
+    pulse = account_pulse(demo_session, now=now)
+    names = [f["FunctionName"] for f in demo_endpoint.client("lambda").list_functions()["Functions"]]
+    every = list(sweep(demo_session, names, now=now, detail=False))[-1]
+    assert pulse.counted_from == "functions" and pulse.functions == len(names)
+    assert pulse.invocations == sum(h.invocations for h in every.functions.values()) > 0
+    assert pulse.errors == sum(h.errors for h in every.functions.values())
+    assert (pulse.limit, pulse.unreserved) == (1000, 995)  # the demo reserves 5 for the worker
+    assert pulse.concurrency_max is not None and pulse.concurrency_max >= 1
+    firing = demo_endpoint.client("cloudwatch").describe_alarms(StateValue="ALARM")["MetricAlarms"]
+    assert [a.name for a in pulse.alarms_firing] == sorted(a["AlarmName"] for a in firing)

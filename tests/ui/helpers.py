@@ -27,3 +27,8 @@ async def wait_loaded(pilot: Pilot, panel: DataPanel, timeout: float = 15.0) -> 
 
 def column(table: RecordTable, index: int) -> list[str]:
     return [record.cells[index].plain for record in table.shown]
+
+
+def column_named(table: RecordTable, label: str) -> list[str]:
+    """The shown cells of the column titled `label`, as text."""
+    return column(table, list(table._column_labels).index(label))

@@ -24,7 +24,7 @@ from stackview.widgets.confirm import ConfirmScreen
 from stackview.widgets.record_table import RecordTable
 from tests.aws.functions_helpers import invoke_status, make_function, make_stack, session_on
 
-from .helpers import column, wait_for, wait_loaded
+from .helpers import column, column_named, wait_for, wait_loaded
 
 ACCOUNT = "123456789012"
 
@@ -297,7 +297,7 @@ async def test_stack_kill_switch_needs_the_typed_name_and_restores_each_function
         message, _ = await wait_notice(pilot, notices, f"{stack}: throttled 2 of 2 functions")
         assert f"{names[0]}: 4 -> 0" in message and f"{names[1]}: none -> 0" in message
         assert [reserved_concurrency(session, n) for n in names] == [0, 0]
-        await wait_for(pilot, lambda: all("THROTTLED" in cell for cell in column(panel.query_one(RecordTable), 6)),
+        await wait_for(pilot, lambda: all("THROTTLED" in cell for cell in column_named(panel.query_one(RecordTable), "Conc / Res")),
                        message="THROTTLED badges")
 
         await pilot.press("U")

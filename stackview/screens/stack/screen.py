@@ -95,17 +95,21 @@ class StackScreen(TabbedScreen):
         unthrottle_stack(self.levers, self.stack_ref, self.stack_name)
 
     def on_screen_resume(self) -> None:
-        """Back from a function screen, where a lever may have changed a reservation."""
+        """Back from a function screen, where a lever may have changed a reservation: only the
+        reservations the session saw change are read again (no listing, no call per function)."""
         panel = self.query_one(FunctionsPanel)
         if panel.data is not None:
-            panel.reload()
+            panel.recheck_details()
 
     def _reload_functions(self) -> None:
-        self.query_one(FunctionsPanel).reload()
+        self.query_one(FunctionsPanel).recheck_details()
 
     def action_refresh(self) -> None:
         self.query_one(StackSummaryPanel).reload()
-        self.reload_active()
+        if self.active_tab == "functions":
+            self.query_one(FunctionsPanel).refresh_all()
+        else:
+            self.reload_active()
 
     def action_console(self) -> None:
         """The console page of the selected alarm on the Alarms tab, else the stack's."""
