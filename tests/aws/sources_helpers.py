@@ -34,8 +34,13 @@ def wire_queue(session: AwsSession, **mapping) -> Wired:
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3})})["QueueUrl"]
     queue_arn = _arn(sqs, queue_url)
     function = make_function(session)
-    uuid = session.client("lambda").create_event_source_mapping(
+    lam = session.client("lambda")
+    uuid = lam.create_event_source_mapping(
         EventSourceArn=queue_arn, FunctionName=function, BatchSize=10, **mapping)["UUID"]
+    # A new mapping is Creating for a moment (on AWS and in the demo world), then Enabled.
+    deadline = time.monotonic() + 20
+    while lam.get_event_source_mapping(UUID=uuid)["State"] != "Enabled" and time.monotonic() < deadline:
+        time.sleep(0.2)
     return Wired(function, uuid, queue_url, queue_arn, dlq_url, dlq_arn)
 
 

@@ -108,3 +108,18 @@ def test_several_mappings_need_a_uuid(scratch, session, capsys) -> None:
     assert cli.main(["sources", "disable", wired.function, "--yes", *scratch]) == 1
     err = capsys.readouterr().err
     assert "has 2 event source mappings" in err and "name one with --uuid" in err and wired.uuid in err
+
+
+def test_redrive_from_the_shell_waits_for_its_end(scratch, session, capsys) -> None:
+    wired = wire_queue(session)
+    session.client("lambda").update_event_source_mapping(UUID=wired.uuid, Enabled=False)
+    sqs = session.client("sqs")
+    for index in range(3):
+        sqs.send_message(QueueUrl=wired.dlq_url, MessageBody=f"dead {index}")
+    assert cli.main(["sources", "redrive", wired.function, "--wait", "--yes", *scratch]) == 0
+    captured = capsys.readouterr()
+    assert "started (3 messages)" in captured.out
+    assert captured.err.strip().splitlines()[-1] == "COMPLETED 3 of 3 moved"
+    assert cli.main(["sources", "cancel-redrive", wired.function, "--yes", *scratch]) == 0
+    assert "nothing to stop" in capsys.readouterr().out
+    assert [e["action"] for e in audit.entries()] == ["sqs-redrive"]

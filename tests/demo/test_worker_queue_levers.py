@@ -71,24 +71,34 @@ def until(predicate, timeout: float = 30.0) -> bool:
     return True
 
 
+def mapping_state(world) -> str:
+    import boto3
+
+    lam = boto3.client("lambda", endpoint_url=world, region_name=DEMO_REGION,
+                       aws_access_key_id=DEMO_CREDENTIALS[0], aws_secret_access_key=DEMO_CREDENTIALS[1])
+    (mapping,) = lam.list_event_source_mappings(FunctionName=f"{WORKER}:live")["EventSourceMappings"]
+    return mapping["State"]
+
+
 def test_disable_stops_draining_and_enable_drains(world, shell, capsys) -> None:
+    """In the middle of the incident: the queue holds a backlog the failing worker keeps working on."""
     client = sqs(world)
     url = queue_url(client)
-    assert until(lambda: waiting(client, url) == 0)
-
     assert cli.main(["sources", "disable", WORKER, "--yes", *shell]) == 0
     assert "disabled the mapping of orders-prod-worker" in capsys.readouterr().out
+    assert until(lambda: mapping_state(world) == "Disabled")
     send_order(client, url)
-    time.sleep(2)  # give a consumer every chance to take it: none must
-    assert waiting(client, url) == 1
+    kept = waiting(client, url)  # visible and in flight: nothing leaves the queue while disabled
+    assert kept >= 1
+    time.sleep(3)  # many poller ticks: the sent order and the backlog must still be there
+    assert waiting(client, url) == kept
 
     assert cli.main(["sources", "enable", WORKER, "--yes", *shell]) == 0
     assert "enabled the mapping of orders-prod-worker" in capsys.readouterr().out
-    # Lambda resumes polling: the order waiting (and any new one) is taken off the queue.
-    send_order(client, url)
-    assert until(lambda: waiting(client, url) == 0)
-    assert [(e["action"], e["before"]["state"], e["after"]["state"]) for e in audit.entries()] == [
-        ("mapping-disable", "Enabled", "Disabled"), ("mapping-enable", "Disabled", "Enabled")]
+    # Lambda polls again: orders leave the queue (charged, or dead-lettered after their receives).
+    assert until(lambda: waiting(client, url) < kept, timeout=60)
+    assert [(e["action"], e["before"]["state"]) for e in audit.entries()] == [
+        ("mapping-disable", "Enabled"), ("mapping-enable", "Disabled")]
 
 
 def test_maximum_concurrency_round_trips_on_the_worker(world, shell, capsys) -> None:

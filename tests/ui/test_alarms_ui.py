@@ -4,6 +4,7 @@ the function, `o` copies the console link; a stack's Alarms tab lists the alarms
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -29,12 +30,23 @@ def session(scratch_endpoint):
 
 
 def alarm(session, function: str, state: str) -> str:
+    """An alarm on the function's Errors that the demo world's evaluator moves to `state`: its
+    metric (a namespace of its own) breaches for ALARM and stays at 0 for OK."""
     name = unique(f"a-{state.lower()}")
     cw = session.client("cloudwatch")
-    cw.put_metric_alarm(AlarmName=name, Namespace="AWS/Lambda", MetricName="Errors", Statistic="Sum", Period=60,
+    minute = datetime.now(timezone.utc).replace(second=5, microsecond=0)
+    dimensions = [{"Name": "FunctionName", "Value": function}]
+    namespace = "Test/" + name
+    cw.put_metric_data(Namespace=namespace, MetricData=[
+        {"MetricName": "Errors", "Dimensions": dimensions, "Timestamp": minute - timedelta(minutes=ago),
+         "Value": 5.0 if state == "ALARM" else 0.0} for ago in range(0, 5)])
+    cw.put_metric_alarm(AlarmName=name, Namespace=namespace, MetricName="Errors", Statistic="Sum", Period=60,
                         EvaluationPeriods=2, Threshold=3, ComparisonOperator="GreaterThanOrEqualToThreshold",
-                        Dimensions=[{"Name": "FunctionName", "Value": function}])
-    cw.set_alarm_state(AlarmName=name, StateValue=state, StateReason=f"[bold]{state}[/bold] for a test")
+                        Dimensions=dimensions, AlarmDescription="[bold]not markup[/bold]")
+    deadline = time.monotonic() + 30
+    while cw.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"] != state:
+        assert time.monotonic() < deadline, f"{name} never reached {state}"
+        time.sleep(0.3)
     return name
 
 
@@ -61,7 +73,8 @@ async def test_alarms_list_then_one_alarm_then_its_logs(session) -> None:
         detail_panel = screen.query_one(AlarmPanel)
         await wait_loaded(pilot, detail_panel)
         summary = str(detail_panel.query_one("#alarm-summary").render())
-        assert "Errors Sum >= 3 for 2 of 2 periods of 1 min" in summary and "[bold]ALARM[/bold]" in summary
+        assert "Errors Sum >= 3 for 2 of 2 periods of 1 min" in summary and "[bold]not markup[/bold]" in summary
+        assert "Threshold Crossed" in summary
         assert screen.query_one(ThresholdChart).display
 
         await pilot.press("l")

@@ -161,3 +161,29 @@ async def test_o_copies_the_console_link_of_the_queue_or_the_function(session) -
         assert app.clipboard.endswith("%2F123456789012%2F" + wired.dlq_arn.rsplit(":", 1)[-1])
         await pilot.press("1", "o")
         await wait_for(pilot, lambda: app.clipboard.endswith("#/functions/" + wired.function), message="fn link")
+
+
+async def test_redrive_through_keys_shows_its_progress(session) -> None:
+    wired = wire_queue(session)
+    lam = session.client("lambda")
+    lam.update_event_source_mapping(UUID=wired.uuid, Enabled=False)
+    sqs = session.client("sqs")
+    for index in range(2):
+        sqs.send_message(QueueUrl=wired.dlq_url, MessageBody=f"dead {index}")
+    app = create_app(session)
+    notices = record_notices(app)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen, panel = await open_triggers(pilot, wired.function)
+        await wait_for(pilot, lambda: column(panel.query_one(RecordTable), 5)[1] == "2", message="DLQ depth 2")
+        await pilot.press("j", "R")  # on the DLQ row: its mapping's dead-letter queue
+        asked = await dialog(pilot, ConfirmScreen)
+        rows = details(asked)
+        assert (rows["From"], rows["To"], rows["Messages"]) == (wired.dlq_arn, wired.queue_arn, "2")
+        assert "cannot be undone" in asked.warning and "disabled" in asked.warning
+        await confirm(pilot)
+        await wait_notice(pilot, notices, "started (2 messages)")
+        await wait_for(pilot, lambda: column(panel.query_one(RecordTable), 2)[1] == "redrive COMPLETED 2 of 2 moved",
+                       timeout=30, message="the redrive's progress on the DLQ row")
+        await wait_for(pilot, lambda: column(panel.query_one(RecordTable), 5) == ["2", "0"], timeout=30,
+                       message="the messages back in the queue")
+    assert [e["action"] for e in audit.entries()][-1] == "sqs-redrive"

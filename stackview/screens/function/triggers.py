@@ -7,7 +7,8 @@ the services the resource policy lets in (API Gateway, S3, EventBridge, SNS, wit
 ARN), and the function's own dead-letter queue or topic. Asynchronous invocation settings are
 the line above the table; the selected row's full details are below it. The queue levers act on
 the selected row (flows in `stackview.screens.levers.sources`). The tab polls every 30 s, and
-every 3 s while a redrive runs so its progress moves.
+every 3 s while a redrive runs (its progress moves) or a mapping is
+Enabling or Disabling.
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ from stackview.widgets.styles import style_for
 from stackview.widgets.tabbed import TAB_PANEL, TableTab
 
 COLUMNS = ("Trigger", "Source", "State", "Batch", "Max conc.", "Messages", "Oldest", "Last result")
-#: Seconds between polls, and while a redrive runs.
+#: Seconds between polls, and while a redrive runs or a mapping changes state.
 POLL = 30.0
 POLL_REDRIVE = 3.0
+TRANSITIONAL = ("Creating", "Enabling", "Disabling", "Updating", "Deleting")
 KIND_LABELS = {"sqs": "SQS", "kinesis": "Kinesis", "dynamodb": "DynamoDB", "kafka": "Kafka",
                "mq": "MQ", "docdb": "DocumentDB"}
 
@@ -218,6 +220,9 @@ class TriggersPanel(TableTab, DataPanel):
 
     def show(self, triggers: Triggers) -> None:
         running = not isinstance(triggers.redrives, Unavailable) and any(t.running for t in triggers.redrives)
+        changing = not isinstance(triggers.mappings, Unavailable) and any(
+            s.mapping.state in TRANSITIONAL for s in triggers.mappings)
+        running = running or changing  # Disabling -> Disabled takes seconds: show when it is done
         if running != (self.auto_refresh == POLL_REDRIVE):
             self.auto_refresh = POLL_REDRIVE if running else POLL
             self._schedule_next()
