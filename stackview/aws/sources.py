@@ -21,9 +21,11 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from stackview.aws.alarms import list_alarms
 from stackview.aws.errors import describe, error_code
 from stackview.aws.functions import endpoint_lacks, list_aliases, parse_time
 from stackview.aws.session import AwsSession
+from stackview.models.alarms import Alarm
 from stackview.models.functions import Unavailable
 from stackview.models.sources import (
     AsyncConfig,
@@ -368,6 +370,7 @@ def read_triggers(session: AwsSession, function: str, *, now: datetime | None = 
                           if not isinstance(mappings, Unavailable) else set())
     redrives = _part(lambda: tuple(t for arn in dead_letters for t in move_tasks(session, arn)), session,
                      "ListMessageMoveTasks") if dead_letters else ()
+    alarms = _part(lambda: _watching(session, name, mappings, dead_letter), session, "DescribeAlarms")
     return Triggers(
         function=name,
         function_arn=raw.get("FunctionArn", ""),
@@ -378,4 +381,18 @@ def read_triggers(session: AwsSession, function: str, *, now: datetime | None = 
         dead_letter=dead_letter,
         redrives=redrives,
         metrics_error=metrics_error,
+        alarms=alarms,
     )
+
+
+def _watching(session: AwsSession, function: str, mappings: list[MappingSource] | Unavailable,
+              dead_letter: DeadLetterTarget | None) -> tuple[Alarm, ...]:
+    """The alarms watching the function or a queue of the tab (one DescribeAlarms listing)."""
+    queues = set()
+    for source in () if isinstance(mappings, Unavailable) else mappings:
+        queues |= {q.name for q in (source.queue, source.dead_letter) if q is not None}
+    if dead_letter is not None and dead_letter.queue is not None:
+        queues.add(dead_letter.queue.name)
+    return tuple(alarm for alarm in list_alarms(session)
+                 if any((w.kind == "function" and w.name == function) or (w.kind == "queue" and w.name in queues)
+                        for w in alarm.watches))

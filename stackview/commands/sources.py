@@ -161,6 +161,7 @@ def triggers_json(triggers: Any) -> dict[str, Any]:
             "sourceArn": t.source_arn, "destinationArn": t.destination_arn or None, "status": t.status,
             "moved": t.moved, "toMove": t.to_move, "failureReason": t.failure_reason or None}),
         "metricsError": triggers.metrics_error or None,
+        "alarms": _part(triggers.alarms, lambda a: {"name": a.name, "state": a.state}),
     }
 
 
@@ -226,6 +227,10 @@ def format_triggers(triggers: Any) -> str:
         dead = triggers.dead_letter
         depth = f"  messages {messages_text(dead.queue)}" if dead.queue else "  (a topic: no depth)"
         lines.append(one_line(f"dead-letter target: {dead.arn}{depth}"))
+    if isinstance(triggers.alarms, Unavailable):
+        lines.append(one_line(f"alarms unknown: {triggers.alarms.reason}"))
+    elif triggers.alarms:
+        lines.append(one_line("alarms: " + ", ".join(f"{a.name} {a.state}" for a in triggers.alarms)))
     if isinstance(triggers.redrives, Unavailable):
         lines.append(one_line(f"redrive progress unknown: {triggers.redrives.reason}"))
     if triggers.metrics_error:

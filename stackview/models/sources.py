@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from stackview.models.alarms import Alarm
 from stackview.models.functions import Unavailable
 
 #: SQS maximum concurrency of an event source mapping: Lambda accepts 2 to 1000.
@@ -279,6 +280,8 @@ class Triggers:
     redrives: tuple[RedriveTask, ...] | Unavailable = ()
     #: Metrics that could not be read (the ages then show as unknown), or "".
     metrics_error: str = ""
+    #: The alarms watching the function or one of the queues shown, ALARM first.
+    alarms: tuple[Alarm, ...] | Unavailable = ()
 
     def redrive_of(self, dead_letter_arn: str) -> RedriveTask | None:
         """The newest move task out of `dead_letter_arn`, if any."""

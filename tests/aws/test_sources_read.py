@@ -24,6 +24,9 @@ def test_the_worker_reads_its_queue(demo_session) -> None:
     assert source.queue.dead_letter_arn == source.dead_letter.arn
     assert source.dead_letter.name.startswith("orders-prod-OrdersDeadLetterQueue-")
     assert triggers.policy == () and triggers.async_configs == () and triggers.dead_letter is None
+    # The incident: the worker's errors alarm is in ALARM (the demo world evaluates it).
+    assert ("orders-prod-worker-errors", "ALARM") in [(a.name, a.state) for a in triggers.alarms]
+    assert triggers.alarms[0].state == "ALARM"  # ALARM first
 
 
 def test_policy_triggers_of_the_seeded_functions(demo_session) -> None:

@@ -182,7 +182,7 @@ async def test_redrive_through_keys_shows_its_progress(session) -> None:
         assert "cannot be undone" in asked.warning and "disabled" in asked.warning
         await confirm(pilot)
         await wait_notice(pilot, notices, "started (2 messages)")
-        await wait_for(pilot, lambda: column(panel.query_one(RecordTable), 2)[1] == "redrive COMPLETED 2 of 2 moved",
+        await wait_for(pilot, lambda: column(panel.query_one(RecordTable), 2)[1] == "redriven 2",
                        timeout=30, message="the redrive's progress on the DLQ row")
         await wait_for(pilot, lambda: column(panel.query_one(RecordTable), 5) == ["2", "0"], timeout=30,
                        message="the messages back in the queue")

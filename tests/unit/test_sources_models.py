@@ -24,7 +24,7 @@ from stackview.models.sources import (
     messages_text,
     parse_max_concurrency,
 )
-from stackview.screens.function.triggers import detail_lines, policy_source, rows_of
+from stackview.screens.function.triggers import detail_lines, policy_source, redrive_cell, rows_of
 
 QUEUE = "arn:aws:sqs:eu-west-1:123456789012:orders"
 DLQ = "arn:aws:sqs:eu-west-1:123456789012:orders-dlq"
@@ -118,7 +118,7 @@ def test_rows_of_the_tab() -> None:
     assert [key for key, _, _ in rows] == ["u-1", "dlq:u-1", "policy:0::", "function-dlq"]
     assert [cells for _, cells, _ in rows] == [
         ("SQS", "orders -> live", "Enabled", "10", "none", "7 (+2 in flight)", "4 min", "-"),
-        ("└ DLQ", "orders-dlq", "redrive RUNNING 1 of 4 moved", "-", "-", "4", "2 h", "-"),
+        ("└ DLQ", "orders-dlq", "redriving 1/4", "-", "-", "4", "2 h", "-"),
         ("EventBridge", "rule/nightly", "allowed", "-", "-", "-", "-", "-"),
         ("Async DLQ (SNS)", "failures", "-", "-", "-", "- (topic)", "-", "-"),
     ]
@@ -131,3 +131,9 @@ def test_a_denied_part_leaves_the_rest() -> None:
     rows = rows_of(_triggers(policy=Unavailable("access denied to GetPolicy"), redrives=Unavailable("no")))
     assert [key for key, _, _ in rows] == ["u-1", "dlq:u-1", "function-dlq"]
     assert rows[1][1][2] == "-"  # redrive progress unknown: nothing claimed
+
+
+def test_redrive_cells() -> None:
+    assert [redrive_cell(RedriveTask(DLQ, status, moved=3, to_move=10)) for status in
+            ("RUNNING", "COMPLETED", "CANCELLED", "FAILED")] == [
+        "redriving 3/10", "redriven 3", "redrive stopped 3/10", "redrive FAILED"]

@@ -36,6 +36,7 @@ from stackview.models.sources import (
     max_concurrency_text,
     messages_text,
 )
+from stackview.widgets.alarm_table import state_cell
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.format import short_time
 from stackview.widgets.literal import literal_text
@@ -103,6 +104,19 @@ def policy_source(trigger: PolicyTrigger) -> str:
     return "any source"
 
 
+def redrive_cell(task: RedriveTask) -> str:
+    """The redrive in a narrow cell: `redriving 3/10`, `redriven 60`, `redrive stopped 3/10`,
+    `redrive FAILED` (the detail below the table has the whole story)."""
+    of = f"/{task.to_move}" if task.to_move is not None else ""
+    if task.status == "RUNNING":
+        return f"redriving {task.moved}{of}"
+    if task.status == "COMPLETED":
+        return f"redriven {task.moved}"
+    if task.status in ("CANCELLED", "CANCELLING"):
+        return f"redrive stopped {task.moved}{of}"
+    return f"redrive {task.status}"
+
+
 def _invokes(qualifier: str) -> str:
     return f" -> {qualifier}" if qualifier else ""
 
@@ -124,7 +138,7 @@ def rows_of(triggers: Triggers) -> list[tuple[str, tuple[str, ...], TriggerRow]]
             if source.dead_letter is not None:
                 dead = source.dead_letter
                 task = triggers.redrive_of(dead.arn)
-                state = f"redrive {task.progress_text()}" if task else "-"
+                state = redrive_cell(task) if task else "-"
                 rows.append((f"dlq:{m.uuid}", (
                     "└ DLQ", dead.name, state, "-", "-", messages_text(dead), age_text(dead.oldest_age), "-"),
                     TriggerRow("dead-letter", source, redrive=task)))
@@ -269,8 +283,16 @@ class TriggersPanel(TableTab, DataPanel):
             text.append("defaults: 2 retries, max event age 6 h, no destinations", style=muted)
         else:
             text.append_text(literal_text("; ".join(async_text(c) for c in configs)))
+        alarms = triggers.alarms
+        if not isinstance(alarms, Unavailable) and alarms:
+            text.append("\nAlarms ", style=muted)
+            for index, alarm in enumerate(alarms):
+                text.append(" " if index == 0 else ", ")
+                text.append_text(literal_text(alarm.name))
+                text.append(" ")
+                text.append_text(state_cell(self.app, alarm.state))
         for label, part in (("Mappings", triggers.mappings), ("Resource policy", triggers.policy),
-                            ("Redrive progress", triggers.redrives)):
+                            ("Redrive progress", triggers.redrives), ("Alarms", triggers.alarms)):
             if isinstance(part, Unavailable):
                 text.append("\n")
                 text.append_text(literal_text(f"{label}: {part.reason}", warn))
