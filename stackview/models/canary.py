@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+#: Fewer invocations than this through a version: its error rate says nothing yet.
+MIN_SAMPLE = 10
+
 
 @dataclass(frozen=True)
 class VersionHealth:
@@ -52,7 +55,7 @@ class CanaryHealth:
     def worst(self) -> VersionHealth | None:
         """The version with the clearly higher error rate (None when they are alike or unknown)."""
         rated = [v for v in self.versions if v.error_rate is not None]
-        if len(rated) < 2:
+        if len(rated) < 2 or any(v.invocations < MIN_SAMPLE for v in rated):
             return None
         ordered = sorted(rated, key=lambda v: v.error_rate or 0.0, reverse=True)
         first, second = ordered[0], ordered[1]
@@ -67,11 +70,15 @@ def _ms(value: float | None) -> str:
     return f"{value:,.0f} ms" if value >= 100 else f"{value:,.1f} ms"
 
 
+def _count(value: float, noun: str) -> str:
+    return f"{value:,.0f} {noun}" + ("" if value == 1 else "s")
+
+
 def version_text(health: VersionHealth) -> str:
     """`v5 (10%): 120 invocations, 14 errors (11.7%), avg 230 ms, max 900 ms`."""
     rate = "-" if health.error_rate is None else f"{health.error_rate:.1f}%"
-    return (f"v{health.version} ({health.weight_percent:g}%): {health.invocations:,.0f} invocations, "
-            f"{health.errors:,.0f} errors ({rate}), avg {_ms(health.duration_avg)}, "
+    return (f"v{health.version} ({health.weight_percent:g}%): {_count(health.invocations, 'invocation')}, "
+            f"{_count(health.errors, 'error')} ({rate}), avg {_ms(health.duration_avg)}, "
             f"max {_ms(health.duration_max)}")
 
 
@@ -80,6 +87,11 @@ def canary_lines(health: CanaryHealth) -> list[str]:
     lines = [version_text(v) for v in health.versions]
     if health.quiet:
         lines.append(f"no invocation through {health.alias} in the last {health.minutes} min: nothing to compare")
+        return lines
+    few = [v for v in health.versions if v.invocations < MIN_SAMPLE]
+    if few:
+        lines.append("too few invocations to compare the error rates of " +
+                     " and ".join(f"v{v.version}" for v in few) + f" (fewer than {MIN_SAMPLE})")
         return lines
     worst = health.worst()
     if worst is not None:

@@ -3,6 +3,7 @@ a weighted alias, and the weight dialog and its confirmation show them before th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ async def test_figures_on_the_tab_and_in_the_dialogs(scratch_endpoint) -> None:
         rows = details(asked)
         assert rows["After"] == "v1 100% + v2 0%"
         v2 = rows["v2 (50%)"]
-        invocations, errors = int(v2.split(" invocations")[0]), int(v2.split(", ")[1].split(" errors")[0])
+        invocations, errors = map(int, re.match(r"(\d+) invocations?, (\d+) errors?", v2).groups())
         assert invocations == errors  # every invocation of the broken version failed
         await confirm(pilot)
         await wait_notice(pilot, notices, "v1 50% + v2 50% -> v1 100% + v2 0%")

@@ -28,6 +28,11 @@ def test_the_worse_version_is_named_only_when_clearly_worse() -> None:
     alike = VersionHealth("5", 10, 100, 1, 100, 200)
     assert health(old, alike).worst() is None and len(canary_lines(health(old, alike))) == 2
     assert health(old, VersionHealth("5", 10)).worst() is None  # no traffic yet: nothing to say
+    # One failure out of 2 is no evidence: too few invocations to compare.
+    few = health(old, VersionHealth("5", 10, 2, 1, 100, 200))
+    assert few.worst() is None
+    assert canary_lines(few)[-1] == "too few invocations to compare the error rates of v5 (fewer than 10)"
+    assert version_text(VersionHealth("5", 10, 1, 1, 1.0, 1.0)).startswith("v5 (10%): 1 invocation, 1 error (100.0%)")
 
 
 def test_quiet() -> None:
