@@ -21,10 +21,11 @@ from textual.widgets import Footer, Static
 from stackview.aws.errors import UserError
 from stackview.aws.stack_health import stacks_health
 from stackview.aws.stacks import order_as_tree, stack_pages
-from stackview.models import StackSummary, StatusFamily
+from stackview.models import StackSummary, StatusFamily, console
 from stackview.models.health import Health, StacksHealth, count_text
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import AppScreen
+from stackview.widgets.console_link import show_console_url
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.filter_input import FilterInput
 from stackview.widgets.format import relative_time
@@ -228,6 +229,7 @@ class StacksScreen(AppScreen):
         Binding("r", "refresh", "Refresh", id="stacks.refresh"),
         Binding("c", "copy", "Copy ARN", id="stacks.copy"),
         Binding("s", "troubled_first", "Troubled first", id="stacks.troubled-first"),
+        Binding("o", "console", "Console", show=False, id="stacks.console"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -275,6 +277,13 @@ class StacksScreen(AppScreen):
         if record is not None:
             self.app.copy_to_clipboard(record.value.stack_id)
             self.notify("Stack ARN copied", timeout=2)
+
+    def action_console(self) -> None:
+        record = self.table.selected
+        if record is not None:
+            stack: StackSummary = record.value
+            show_console_url(self, console.stack_url(self.host.session.region or "", stack.stack_id or stack.name),
+                             stack.name)
 
     def on_record_table_chosen(self, event: RecordTable.Chosen) -> None:
         stack: StackSummary = event.record.value

@@ -26,7 +26,8 @@ async def settle(pilot: Pilot, timeout: float = 20.0) -> None:
     def ready() -> bool:
         if app.identity is None:
             return False
-        return all(answered(panel) for panel in app.screen.query(DataPanel) if panel.is_mounted)
+        # Panels in a hidden tab may wait to be shown before their first fetch (load_when_shown).
+        return all(answered(panel) for panel in app.screen.query(DataPanel) if panel.is_mounted and panel.seen())
 
     await wait_for(pilot, ready, timeout, "the screen to finish loading")
     await pilot.pause(0.2)

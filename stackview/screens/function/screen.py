@@ -12,26 +12,33 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from stackview.models import console
 from stackview.models.functions import Alias, FunctionVersion
 from stackview.screens.function.aliases import AliasesPanel
 from stackview.screens.function.concurrency import ConcurrencyPanel
 from stackview.screens.function.metrics import MetricsPanel
 from stackview.screens.function.overview import OverviewPanel
+from stackview.screens.function.triggers import TriggersPanel
 from stackview.screens.function.versions import VersionsPanel
 from stackview.screens.levers import alias as alias_levers
 from stackview.screens.levers import function as function_levers
+from stackview.screens.levers import sources as source_levers
 from stackview.screens.levers.runner import LeverRunner
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import LogScope
+from stackview.widgets.console_link import show_console_url
 from stackview.widgets.filter_input import FilterInput
 from stackview.widgets.record_table import RecordTable
 from stackview.widgets.tabbed import TabbedScreen, tab_bindings
 
-TABS = ("overview", "versions", "aliases", "concurrency", "metrics")
+TABS = ("overview", "versions", "aliases", "concurrency", "metrics", "triggers")
 #: Actions that change something in the account (invoking runs code): hidden in read-only mode.
 MUTATIONS = frozenset({"throttle", "unthrottle", "reserve", "alias_weight", "alias_promote",
                        "alias_rollback", "invoke"})
 ALIAS_ACTIONS = frozenset({"alias_weight", "alias_promote", "alias_rollback"})
+#: The queue levers of the Triggers tab (they change the account too).
+TRIGGER_ACTIONS = frozenset({"mapping_disable", "mapping_enable", "mapping_max", "mapping_restore_max",
+                             "redrive"})
 
 
 class FunctionScreen(TabbedScreen):
@@ -52,6 +59,12 @@ class FunctionScreen(TabbedScreen):
         Binding("w", "alias_weight", "Weight", id="function.alias_weight"),
         Binding("p", "alias_promote", "Promote", id="function.alias_promote"),
         Binding("b", "alias_rollback", "Roll back", id="function.alias_rollback"),
+        Binding("d", "mapping_disable", "Disable", id="function.mapping_disable"),
+        Binding("e", "mapping_enable", "Enable", id="function.mapping_enable"),
+        Binding("m", "mapping_max", "Max conc.", id="function.mapping_max"),
+        Binding("M", "mapping_restore_max", "Restore max", show=False, id="function.mapping_restore_max"),
+        Binding("R", "redrive", "Redrive", id="function.redrive"),
+        Binding("o", "console", "Console", show=False, id="function.console"),
         *tab_bindings("function", TABS),
     ]
 
@@ -74,11 +87,15 @@ class FunctionScreen(TabbedScreen):
                 yield ConcurrencyPanel(self.function_name)
             with TabPane("Metrics", id="metrics"):
                 yield MetricsPanel(self.function_name)
+            with TabPane("Triggers", id="triggers"):
+                yield TriggersPanel(self.function_name)
         yield FilterInput(id="function-filter")
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATIONS and self.host.read_only:
+        if action in (MUTATIONS | TRIGGER_ACTIONS) and self.host.read_only:
+            return False
+        if action in TRIGGER_ACTIONS and self.active_tab != "triggers":
             return False
         if action in ALIAS_ACTIONS and self.active_tab != "aliases":
             return False
@@ -157,3 +174,38 @@ class FunctionScreen(TabbedScreen):
 
     def action_alias_rollback(self) -> None:
         self._with_alias(alias_levers.rollback_alias)
+
+    # -- the Triggers tab: queue levers, console links ----------------------------------------------
+    def _with_mapping(self, lever, *args) -> None:
+        row = self.query_one(TriggersPanel).selected_row()
+        if row is None or row.mapping is None:
+            self.host.notify_error("select an event source mapping (or its dead-letter queue) first")
+            return
+        lever(self.levers, self.function_name, row.mapping, *args)
+
+    def action_mapping_disable(self) -> None:
+        self._with_mapping(source_levers.toggle_mapping, False)
+
+    def action_mapping_enable(self) -> None:
+        self._with_mapping(source_levers.toggle_mapping, True)
+
+    def action_mapping_max(self) -> None:
+        self._with_mapping(source_levers.set_max_concurrency)
+
+    def action_mapping_restore_max(self) -> None:
+        self._with_mapping(source_levers.restore_max_concurrency)
+
+    def action_redrive(self) -> None:
+        self._with_mapping(source_levers.redrive)
+
+    def action_console(self) -> None:
+        """The console page of the selected queue or topic on the Triggers tab, else the function's."""
+        region = self.host.session.region or ""
+        if self.active_tab == "triggers":
+            row = self.query_one(TriggersPanel).selected_row()
+            arn = row.queue.arn if row is not None and row.queue is not None else (
+                row.target.arn if row is not None and row.target is not None else "")
+            if arn:
+                show_console_url(self, console.url_for_arn(arn, region), arn.rsplit(":", 1)[-1])
+                return
+        show_console_url(self, console.function_url(region, self.function_name), self.function_name)

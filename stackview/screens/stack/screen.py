@@ -8,7 +8,9 @@ from textual.binding import Binding
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from stackview.screens.levers.runner import LeverRunner
+from stackview.models import console
 from stackview.screens.levers.stack import throttle_stack, unthrottle_stack
+from stackview.screens.stack.alarms import StackAlarmsPanel
 from stackview.screens.stack.events import EventsPanel
 from stackview.screens.stack.functions import FunctionsPanel
 from stackview.screens.stack.outputs import OutputsPanel, ParametersPanel
@@ -17,11 +19,12 @@ from stackview.screens.stack.summary import StackSummaryPanel
 from stackview.screens.stack.template import TemplatePanel
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import LogScope
+from stackview.widgets.console_link import show_console_url
 from stackview.widgets.filter_input import FilterInput
 from stackview.widgets.host import Host
 from stackview.widgets.tabbed import TabbedScreen, tab_bindings
 
-TABS = ("resources", "outputs", "parameters", "events", "template", "functions")
+TABS = ("resources", "outputs", "parameters", "events", "template", "functions", "alarms")
 #: The kill switch and its restore change the account: hidden in read-only mode.
 MUTATIONS = frozenset({"throttle_stack", "unthrottle_stack"})
 
@@ -35,6 +38,8 @@ class StackScreen(TabbedScreen):
         Binding("l", "logs", "Logs", id="stack.logs"),
         Binding("T", "throttle_stack", "Kill switch", id="stack.throttle"),
         Binding("U", "unthrottle_stack", "Restore", id="stack.unthrottle"),
+        # On the Events tab its own `o` (older events) wins: the focused table's panel binds it.
+        Binding("o", "console", "Console", show=False, id="stack.console"),
         *tab_bindings("stack", TABS),
     ]
 
@@ -66,6 +71,8 @@ class StackScreen(TabbedScreen):
                 yield TemplatePanel(self.stack_ref)
             with TabPane("Functions", id="functions"):
                 yield FunctionsPanel(self.stack_ref)
+            with TabPane("Alarms", id="alarms"):
+                yield StackAlarmsPanel(self.stack_ref)
         yield FilterInput(id="stack-filter")
         yield Footer()
 
@@ -103,3 +110,15 @@ class StackScreen(TabbedScreen):
             self.query_one(FunctionsPanel).refresh_all()
         else:
             self.reload_active()
+
+    def action_console(self) -> None:
+        """The console page of the selected alarm on the Alarms tab, else the stack's."""
+        region = self.host.session.region or ""
+        if self.active_tab == "alarms":
+            alarm = self.query_one(StackAlarmsPanel).selected_value()
+            if alarm is not None:
+                show_console_url(self, console.alarm_url(region, alarm.name), alarm.name)
+                return
+        summary = self.query_one(StackSummaryPanel).data
+        stack_id = getattr(summary, "stack_id", "") or self.stack_ref
+        show_console_url(self, console.stack_url(region, stack_id), self.stack_name)

@@ -1,0 +1,1 @@
+"""One CloudWatch alarm: its metric around the threshold, its history, a way to its function."""

@@ -1,0 +1,1 @@
+"""`:alarms`: the account's CloudWatch alarms."""
