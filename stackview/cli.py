@@ -18,7 +18,7 @@ from stackview.commands.base import EXIT_FAILURE, CliError, apply_config_default
 #: Subcommands, each a module in stackview.commands with `add_parser(subparsers, parents)`
 #: that registers its parser and sets `run` (a function of the parsed args returning an exit code)
 #: with `parser.set_defaults(run=...)`.
-COMMANDS: tuple[str, ...] = ("demo_server", "logs", "invoke", "throttle", "audit", "config")
+COMMANDS: tuple[str, ...] = ("demo_server", "logs", "invoke", "throttle", "audit", "config", "query")
 
 
 def connection_options(*, for_subcommand: bool) -> argparse.ArgumentParser:

@@ -138,11 +138,20 @@ def config_as_dict(config: Config) -> dict[str, Any]:
         "keymap": dict(config.keymap),
         "profiles": {name: {key: value for key, value in vars(settings).items() if value is not None}
                      for name, settings in config.profiles.items()},
+        "queries": dict(config.queries),
     }
 
 
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text (a saved query) as a `|` block, as one would write it in the file."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
+
+
 def _settings_section(config: Config) -> list[str]:
-    text = yaml.safe_dump(config_as_dict(config), sort_keys=False, default_flow_style=False)
+    text = yaml.dump(config_as_dict(config), Dumper=_Dumper, sort_keys=False, default_flow_style=False)
     return ["", "Settings in effect (valid as a config file)"] + [f"  {line}" for line in text.splitlines()]
 
 

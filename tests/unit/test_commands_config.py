@@ -50,7 +50,7 @@ def test_no_config_file_prints_defaults_and_exits_0(home, capsys):
         "default_profile": None, "default_region": None, "theme": "stackview-dark",
         "read_only": False, "timestamps": "local",
         "logs": {"buffer_lines": 100000, "requests_per_second": 4.0},
-        "keymap": {}, "profiles": {},
+        "keymap": {}, "profiles": {}, "queries": {},
     }
     assert "every profile: theme stackview-dark, read-only no" in out
     themes = out.split("\nThemes\n", 1)[1].split("\n\n", 1)[0].splitlines()

@@ -33,6 +33,7 @@ class StackScreen(TabbedScreen):
         Binding("c", "copy", "Copy", id="stack.copy"),
         Binding("slash", "filter", "Filter", id="stack.filter"),
         Binding("l", "logs", "Logs", id="stack.logs"),
+        Binding("L", "insights", "Insights", show=False, id="stack.insights"),
         Binding("T", "throttle_stack", "Kill switch", id="stack.throttle"),
         Binding("U", "unthrottle_stack", "Restore", id="stack.unthrottle"),
         *tab_bindings("stack", TABS),
@@ -80,6 +81,9 @@ class StackScreen(TabbedScreen):
 
     def action_logs(self) -> None:
         self.host.open("logs")
+
+    def action_insights(self) -> None:
+        self.host.open("insights", stack=self.stack_name)
 
     def action_throttle_stack(self) -> None:
         throttle_stack(self.levers, self.stack_ref, self.stack_name)
