@@ -1,7 +1,7 @@
 """Ctrl+O on the Insights screen: pick a query, the user's saved ones first, then the canned ones.
 
-Each entry shows its name, where it comes from (saved in your config, or canned) and the query's
-first line, literally. Enter puts the query in the editor; Esc leaves the editor as it was.
+Each entry shows its title, name, where it comes from (saved in your config, or canned) and the
+query on one line, literally. Enter puts the query in the editor; Esc leaves the editor as it was.
 """
 
 from __future__ import annotations
@@ -45,13 +45,12 @@ class QueryPicker(ModalScreen[SavedQuery | None]):
 
     @staticmethod
     def _prompt(query: SavedQuery) -> Text:
-        text = Text(end="")
+        text = Text(end="", no_wrap=True, overflow="ellipsis")
         text.append_text(literal_text(query.title or query.name, "bold"))
         text.append_text(literal_text(f"  {query.name}", "dim"))
         text.append("  saved" if query.origin == "saved" else "  canned", style="italic dim")
-        first = query.query.strip().splitlines()[0] if query.query.strip() else ""
         text.append("\n    ")
-        text.append_text(literal_text(first, "dim"))
+        text.append_text(literal_text(" ".join(query.query.split()), "dim"))
         return text
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

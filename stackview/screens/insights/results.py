@@ -1,7 +1,8 @@
 """The Insights screen's answer: a chart for `stats ... by bin()`, and the rows in a table.
 
 Columns are the fields as Insights names them (`count(*)`, an alias, `bin(5m)`), in the order
-first met (a row leaves out its null fields); `@ptr` is not shown. Every value is drawn literally.
+first met (a row leaves out its null fields); `@ptr` is not shown. Every value is drawn literally
+(the newline that ends most log messages aside: `c` copies the row as AWS sent it).
 A DataTable costs about half a millisecond per row on the UI thread, and Insights answers up to
 10,000 rows (bench/bench_insights_table.py measures it), so the table shows the first
 `SHOWN_ROWS` and says how many there are: `stackview query -o csv` gives them all. The chart
@@ -77,7 +78,8 @@ class ChartView(Vertical):
 def result_records(rows: Sequence[ResultRow], columns: Sequence[str]) -> list[Record]:
     """Table records of the first SHOWN_ROWS rows (the row itself is the record's value)."""
     return [
-        Record(key=str(index), cells=tuple(literal_text(row.get(c, "")) for c in columns), value=row)
+        Record(key=str(index), cells=tuple(literal_text((row.get(c) or "").rstrip("\n")) for c in columns),
+               value=row)
         for index, row in enumerate(rows[:SHOWN_ROWS])
     ]
 

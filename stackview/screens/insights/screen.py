@@ -14,7 +14,7 @@ Enter on a row with a request id opens that request's lines (the log view's requ
 
 Keys: Ctrl+R run, Ctrl+G cancel, Ctrl+O queries (saved and canned), Ctrl+T time range, Tab
 completes in the editor, 1-6 since 1m..3h (outside the editor), Enter request, `c` copy row as
-JSON, Esc leaves the editor, then goes back.
+JSON, `e` back to the editor, Esc leaves the editor, then goes back.
 """
 
 from __future__ import annotations
@@ -82,9 +82,9 @@ class InsightsScreen(AppScreen):
     InsightsScreen #insights-hint { height: 1; padding: 0 1; color: $text-muted; }
     InsightsScreen #insights-hint.-error { color: $error; }
     InsightsScreen #insights-range { height: 1; padding: 0 1; }
-    InsightsScreen #insights-range Input { width: 26; height: 1; border: none; padding: 0 1; }
+    InsightsScreen #insights-range Input { width: 24; height: 1; border: none; padding: 0 1; margin-right: 2; }
     InsightsScreen #insights-range .range-label { width: auto; padding: 0 1 0 0; }
-    InsightsScreen #insights-status { width: 1fr; padding: 0 0 0 2; text-wrap: nowrap; text-overflow: ellipsis; }
+    InsightsScreen #insights-status { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     InsightsScreen #insights-results { height: 1fr; border: round $primary 40%; }
     InsightsScreen #insights-results:focus-within { border: round $primary; }
     InsightsScreen #insights-note { height: auto; padding: 0 1; color: $text-muted; }
@@ -96,6 +96,7 @@ class InsightsScreen(AppScreen):
         Binding("ctrl+o", "queries", "Queries", id="insights.queries"),
         Binding("ctrl+t", "time", "Time range", id="insights.time"),
         Binding("c", "copy_row", "Copy row", show=False, id="insights.copy"),
+        Binding("e", "edit", "Edit query", show=False, id="insights.edit"),
         *(Binding(str(n), f"since('{since}')", f"Since {since}", show=False, id=f"insights.since.{since}")
           for n, since in enumerate(SINCE_PRESETS, start=1)),
     ]
@@ -151,7 +152,7 @@ class InsightsScreen(AppScreen):
             yield Input(self.since, id="insights-since", placeholder="1h, 30m, an ISO time")
             yield Static("until", classes="range-label")
             yield Input("now", id="insights-until", placeholder="now, or an ISO time")
-            yield Static(id="insights-status")
+        yield Static(Text("not run yet", style="dim"), id="insights-status")
         with Vertical(id="insights-results"):
             yield ChartView(id="insights-chart")
             yield Static(Text("Ctrl+R runs the query; Ctrl+O picks a saved or canned one.", style="dim"),
@@ -173,6 +174,10 @@ class InsightsScreen(AppScreen):
             session, stack, functions = self.host.session, self.stack, self.functions
             self.run_in_thread("scope", lambda: resolve_groups(session, stack, functions),
                                lambda found: self._scoped(*found), failed=self._scope_failed)
+
+    def on_resize(self) -> None:
+        # Eight lines for the query on a tall terminal, down to four on 80x24: the results need room.
+        self.editor.styles.height = max(4, min(8, self.size.height // 5)) + 2
 
     def on_unmount(self) -> None:
         if self.current is not None:
@@ -216,7 +221,9 @@ class InsightsScreen(AppScreen):
             return
         prefix, words = self.editor.hint()
         if words:
-            hint.update(literal_text(f"Tab: {'  '.join(words)}"))
+            text = literal_text(f"Tab: {'  '.join(words)}")
+            text.no_wrap, text.overflow = True, "ellipsis"
+            hint.update(text)
         else:
             hint.update(Text("Ctrl+R run · Ctrl+O queries · Tab completes fields and commands", style="dim"))
 
@@ -357,6 +364,9 @@ class InsightsScreen(AppScreen):
     def _leave_editor(self) -> None:
         tables = self.query(RecordTable)
         (tables.first() if tables else self.query_one("#insights-since", Input)).focus()
+
+    def action_edit(self) -> None:
+        self.editor.focus()
 
     def action_time(self) -> None:
         self.query_one("#insights-since", Input).focus()
