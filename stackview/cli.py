@@ -14,6 +14,7 @@ from pathlib import Path
 
 from stackview import __version__
 from stackview.commands.base import EXIT_FAILURE, CliError, apply_config_defaults, connect
+from stackview.commands.demo_server import add_realism_options
 
 #: Subcommands, each a module in stackview.commands with `add_parser(subparsers, parents)`
 #: that registers its parser and sets `run` (a function of the parsed args returning an exit code)
@@ -44,6 +45,7 @@ def connection_options(*, for_subcommand: bool) -> argparse.ArgumentParser:
         default=argparse.SUPPRESS if for_subcommand else False,
         help="hide every action that changes something in AWS",
     )
+    add_realism_options(group, prefix="demo-", default=argparse.SUPPRESS if for_subcommand else None)
     return parser
 
 

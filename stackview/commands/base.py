@@ -38,6 +38,11 @@ def connect(args: argparse.Namespace, *, status=None) -> Iterator[Connection]:
     from stackview.models import Target
 
     say = status or (lambda message: None)
+    switches = [f"--demo-{name.replace('_', '-')}"
+                for name in ("latency", "throttle_rate", "fault_rate", "insights_rate")
+                if getattr(args, f"demo_{name}", None) is not None]
+    if switches and not getattr(args, "demo", False):
+        raise CliError(f"{', '.join(switches)}: only with --demo")
     if getattr(args, "demo", False):
         if args.endpoint_url or args.profile:
             raise CliError("--demo cannot be combined with --profile or --endpoint-url")
@@ -45,7 +50,10 @@ def connect(args: argparse.Namespace, *, status=None) -> Iterator[Connection]:
 
         say("starting the demo world ...")
         try:
-            server = DemoServer()
+            server = DemoServer(latency=getattr(args, "demo_latency", None),
+                                throttle_rate=getattr(args, "demo_throttle_rate", None),
+                                fault_rate=getattr(args, "demo_fault_rate", None),
+                                insights_rate=getattr(args, "demo_insights_rate", None))
             endpoint = server.start()
         except Exception as exc:  # noqa: BLE001 - reported on one line
             raise CliError(f"the demo world did not start: {exc}") from None

@@ -1,7 +1,9 @@
 """`stackview demo-server`: the demo world alone, in the foreground, for any AWS tool.
 
 It prints the endpoint and the environment variables that point the AWS CLI, SAM CLI or boto3
-at it, then serves until Ctrl+C (a clean exit, no traceback).
+at it, then serves until Ctrl+C (a clean exit, no traceback). The realism switches (`--latency`,
+`--throttle-rate`, `--fault-rate`; `--demo-latency`, ... on the main command, through
+`add_realism_options`) make it behave like AWS under load.
 """
 
 from __future__ import annotations
@@ -9,10 +11,17 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from stackview.commands.base import CliError
-from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION
+from stackview.demo.process import (
+    DEMO_CREDENTIALS,
+    DEMO_REGION,
+    Realism,
+    parse_events_rate,
+    parse_latency,
+    parse_rate,
+)
 
 
 def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -28,7 +37,50 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser.add_argument("--no-traffic", action="store_true", help="do not generate live traffic")
     parser.add_argument("--empty", action="store_true",
                         help="start an empty account (no stacks, no history)")
+    add_realism_options(parser)
     parser.set_defaults(run=run)
+
+
+def add_realism_options(parser: Any, prefix: str = "", default: Any = None) -> None:
+    """The realism switches as options of `parser` (a parser or an argument group):
+    `--latency`, or `--demo-latency` with prefix "demo-". A bad value is a usage error (exit 2)."""
+
+    def checked(parse: Callable[[str], Any], name: str) -> Callable[[str], Any]:
+        def convert(text: str) -> Any:
+            try:
+                return parse(text)
+            except ValueError as error:
+                raise argparse.ArgumentTypeError(str(error)) from None
+        convert.__name__ = name  # argparse names the type in "invalid <name> value"
+        return convert
+
+    parser.add_argument(f"--{prefix}latency", type=checked(parse_latency, "latency"),
+                        default=default, metavar="MS|OP=MS,...",
+                        help="milliseconds added to every call of the demo endpoint, or per "
+                             "operation or service: FilterLogEvents=300,logs=100,default=50")
+    parser.add_argument(f"--{prefix}throttle-rate", type=checked(parse_rate, "rate"),
+                        default=default, metavar="P",
+                        help="share of read calls refused as throttled, as each service does "
+                             "(ThrottlingException, TooManyRequestsException, ...): 0.1 or 10%%")
+    parser.add_argument(f"--{prefix}fault-rate", type=checked(parse_rate, "rate"),
+                        default=default, metavar="P",
+                        help="share of calls answered HTTP 500 or 503: 0.05 or 5%%")
+    parser.add_argument(f"--{prefix}insights-rate", type=checked(parse_events_rate, "rate"),
+                        default=default, metavar="N",
+                        help="events per second a Logs Insights query scans, so that queries "
+                             "take time (Running, partial statistics, StopQuery); default: no limit")
+
+
+def realism_of(args: argparse.Namespace) -> Realism:
+    """The switches asked for: `--latency` ..., or the main command's `--demo-latency` ...
+    (the same thing here: the demo world is what this command runs)."""
+
+    def given(name: str) -> Any:
+        value = getattr(args, name, None)
+        return value if value is not None else getattr(args, f"demo_{name}", None)
+
+    return Realism(given("latency") or {}, given("throttle_rate") or 0.0, given("fault_rate") or 0.0,
+                   given("insights_rate") or 0.0)
 
 
 def environment(endpoint: str) -> dict[str, str]:
@@ -60,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
     print("stackview: starting the demo world ...", file=sys.stderr, flush=True)
     try:
         serve(args.port, traffic=not args.no_traffic, empty=args.empty,
-              announce=lambda endpoint: print(announcement(endpoint), flush=True), stop=stop)
+              announce=lambda endpoint: print(announcement(endpoint), flush=True), stop=stop,
+              realism=realism_of(args))
     except KeyboardInterrupt:
         stop.set()
         print("\nstackview: demo world stopped", file=sys.stderr)

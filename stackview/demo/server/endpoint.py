@@ -3,8 +3,10 @@
 `python -m stackview.demo.server` (the package's `__main__`, which calls `main()`) is what
 DemoServer starts as a child process; `serve()` is also what `stackview demo-server` runs in the
 foreground. Start-up: build moto's WSGI app, apply the demo world's patches, listen on loopback,
-seed the world (unless empty), start live traffic (if asked), then announce the endpoint. moto
-and the runner are imported only from here, so the UI process never pays for them.
+seed the world (unless empty), start live traffic (if asked), then announce the endpoint. The
+realism switches (latency, throttling, faults) wrap the whole app; the world's own calls use
+INTERNAL_CREDENTIALS, which they spare. moto and the runner are imported only from here, so the
+UI process never pays for them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from stackview.demo.process import DEMO_ACCOUNT, DEMO_CREDENTIALS, DEMO_REGION, READY_PREFIX
+from stackview.demo.process import (
+    DEMO_ACCOUNT,
+    DEMO_REGION,
+    INTERNAL_CREDENTIALS,
+    READY_PREFIX,
+    Realism,
+)
 
 #: moto then refuses reservations that leave fewer than 100 unreserved executions, as AWS does.
 CONCURRENCY_QUOTA = "1000"
@@ -34,7 +42,7 @@ log = logging.getLogger(__name__)
 def _process_environment() -> None:
     """Settings every part of the server process relies on (moto reads some at call time)."""
     os.environ["MOTO_LAMBDA_CONCURRENCY_QUOTA"] = CONCURRENCY_QUOTA
-    os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = DEMO_CREDENTIALS
+    os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = INTERNAL_CREDENTIALS
     os.environ.setdefault("AWS_DEFAULT_REGION", DEMO_REGION)
     os.environ.pop("AWS_PROFILE", None)
     os.environ.pop("AWS_SESSION_TOKEN", None)
@@ -65,7 +73,7 @@ def _prewarm(dispatcher: Any) -> None:
 def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetime | None = None,
           seed: int = 7, history_events: int | None = None,
           announce: Callable[[str], None] | None = None, stop: threading.Event | None = None,
-          host: str = "127.0.0.1") -> None:
+          host: str = "127.0.0.1", realism: Realism | None = None) -> None:
     """Run the demo world until `stop` is set (or KeyboardInterrupt), then tear it all down."""
     _process_environment()
     from moto.moto_server.werkzeug_app import (
@@ -78,7 +86,9 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
     from stackview.demo.runtime.runner import Runner
     from stackview.demo.server import alias_revisions, backends, log_filter, triggers
     from stackview.demo.server.async_invoke import AsyncInvoker
+    from stackview.demo.server.insights import InsightsApi
     from stackview.demo.server.lambda_api import LambdaApi
+    from stackview.demo.server.realism import RealismLayer
 
     class QuietHandler(MotoRequestHandler):
         def log_request(self, *args: Any, **kwargs: Any) -> None:
@@ -96,12 +106,16 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
                          fd=listening.fileno())
     listening.close()  # werkzeug holds its own duplicate of the descriptor
     endpoint = f"http://{host}:{server.socket.getsockname()[1]}"
-    runner = Runner(endpoint, DEMO_CREDENTIALS)
+    runner = Runner(endpoint, INTERNAL_CREDENTIALS)
     invoker = AsyncInvoker(runner)
     triggers.install(runner, invoker)
     dispatcher = DomainDispatcherApplication(create_backend_app)
-    holder.app = LambdaApi(dispatcher, runner, invoker, default_region=DEMO_REGION,
+    realism = realism or Realism()
+    lambda_api = LambdaApi(dispatcher, runner, invoker, default_region=DEMO_REGION,
                            default_account=DEMO_ACCOUNT)
+    insights = InsightsApi(lambda_api, default_region=DEMO_REGION, default_account=DEMO_ACCOUNT,
+                           rate=realism.insights_rate)
+    holder.app = RealismLayer(insights, realism, seed=seed)
     listener = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                 daemon=True, name="demo-http")
     listener.start()
@@ -122,6 +136,7 @@ def serve(port: int = 0, traffic: bool = True, empty: bool = False, now: datetim
             pass
     finally:
         stop.set()
+        insights.close()
         invoker.close()
         server.shutdown()
         runner.close()
@@ -160,6 +175,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--now", help="ISO time the history is placed before (default: now)")
     parser.add_argument("--seed", type=int, default=7, help="random seed of the world")
     parser.add_argument("--history-events", type=int, default=None, help="log events of history")
+    parser.add_argument("--latency", default=None, help="ms on every call, or OP=MS,...,default=MS")
+    parser.add_argument("--throttle-rate", default="0", help="share of read calls throttled")
+    parser.add_argument("--fault-rate", default="0", help="share of calls answered 500 or 503")
+    parser.add_argument("--insights-rate", default="0", help="events/s a Logs Insights query scans")
     parser.add_argument("--watch-parent", action="store_true",
                         help="exit when stdin reaches end of file (the parent is gone)")
     return parser.parse_args(argv)
@@ -167,6 +186,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    try:
+        realism = Realism.parse(args.latency, args.throttle_rate, args.fault_rate,
+                                args.insights_rate)
+    except ValueError as error:
+        print(f"python -m stackview.demo.server: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if args.watch_parent:
@@ -185,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     code = 0
     try:
         serve(args.port, traffic=not args.no_traffic, empty=args.empty, now=now, seed=args.seed,
-              history_events=args.history_events, announce=announce, stop=stop)
+              history_events=args.history_events, announce=announce, stop=stop,
+              realism=realism)
     except KeyboardInterrupt:
         pass
     except OSError as exc:  # the port is taken, or not ours to use

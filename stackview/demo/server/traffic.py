@@ -85,14 +85,14 @@ class Traffic:
             import boto3
             from botocore.config import Config
 
-            from stackview.demo.process import DEMO_CREDENTIALS
+            from stackview.demo.process import INTERNAL_CREDENTIALS
 
             # No retries: a retried invoke would run the function twice. The read timeout is
             # above every demo function's own timeout.
             config = Config(retries={"total_max_attempts": 1}, read_timeout=45, connect_timeout=3)
             self._clients[service] = boto3.client(
                 service, endpoint_url=self.endpoint, region_name=catalog.REGION, config=config,
-                aws_access_key_id=DEMO_CREDENTIALS[0], aws_secret_access_key=DEMO_CREDENTIALS[1])
+                aws_access_key_id=INTERNAL_CREDENTIALS[0], aws_secret_access_key=INTERNAL_CREDENTIALS[1])
         return self._clients[service]
 
     # -- the loop ---------------------------------------------------------------------------

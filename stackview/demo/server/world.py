@@ -79,10 +79,10 @@ def _clients(endpoint: str) -> SimpleNamespace:
     import boto3
     from botocore.config import Config
 
-    from stackview.demo.process import DEMO_CREDENTIALS
+    from stackview.demo.process import INTERNAL_CREDENTIALS
 
-    session = boto3.session.Session(aws_access_key_id=DEMO_CREDENTIALS[0],
-                                    aws_secret_access_key=DEMO_CREDENTIALS[1],
+    session = boto3.session.Session(aws_access_key_id=INTERNAL_CREDENTIALS[0],
+                                    aws_secret_access_key=INTERNAL_CREDENTIALS[1],
                                     region_name=catalog.REGION)
     config = Config(retries={"total_max_attempts": 1}, read_timeout=60)
 
