@@ -19,7 +19,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from stackview.aws.errors import AwsError, UserError, error_code
 from stackview.aws.insights import is_limit_exceeded, query_results, start_query, stop_query
+from stackview.aws.logs import log_group_arns
 from stackview.aws.session import AwsSession
 from stackview.models.insights import CANCELLED, QueryResults, QueryStatistics
 
@@ -85,6 +87,9 @@ class QueryRun:
         self._lock = threading.Lock()
         self._progress = QueryProgress()
         self._began = clock()
+        #: Groups left out because they do not exist (a function never invoked has none yet).
+        self.missing: list[str] = []
+        self._groups_checked = False
 
     @property
     def progress(self) -> QueryProgress:
@@ -128,6 +133,9 @@ class QueryRun:
                 query_id = start_query(self.session, self.groups, self.start_s, self.end_s, self.query,
                                        limit=self.limit)
             except Exception as exc:
+                if error_code(exc) == "ResourceNotFoundException" and not self._groups_checked:
+                    self._leave_out_missing_groups()
+                    continue
                 if not is_limit_exceeded(exc):
                     raise
                 pause = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
@@ -138,6 +146,17 @@ class QueryRun:
             self._update(state="Scheduled", query_id=query_id, note="")
             return query_id
         return None
+
+    def _leave_out_missing_groups(self) -> None:
+        """StartQuery refuses the whole query when one group does not exist: query the others,
+        and say which were left out (raises when none exists)."""
+        self._groups_checked = True
+        existing = log_group_arns(self.session, self.groups)
+        self.missing = [group for group in self.groups if group not in existing]
+        self.groups = [group for group in self.groups if group in existing]
+        if not self.groups:
+            raise AwsError(UserError("none of the log groups exists yet (a function that never ran has none)",
+                                     kind="not-found"))
 
     def _poll(self, query_id: str) -> QueryResults:
         wait = FIRST_POLL_SECONDS

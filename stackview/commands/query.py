@@ -155,7 +155,7 @@ def _groups(session: Any, args: argparse.Namespace) -> list[str]:
 def _query(session: Any, groups: list[str], query: str, start_s: int, end_s: int, output: str) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from stackview.aws.errors import describe
+    from stackview.aws.errors import AwsError, describe
     from stackview.aws.insights import MAX_LOG_GROUPS, MalformedQuery
     from stackview.aws.insights_run import QueryRun
     from stackview.models.insights import COMPLETE, QueryScope
@@ -170,8 +170,10 @@ def _query(session: Any, groups: list[str], query: str, start_s: int, end_s: int
     except MalformedQuery as exc:
         _report_malformed(query, exc)
         return EXIT_USAGE
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, AwsError) as exc:
         raise CliError(describe(exc, profile=session.profile).one_line()) from None
+    if run.missing:
+        _say(f"no log group yet, left out: {', '.join(run.missing)}")
     if results.status != COMPLETE:
         raise CliError(f"the query ended {results.status.lower()}"
                        + (" (Logs Insights stops queries after 60 minutes)" if results.status == "Timeout" else ""))

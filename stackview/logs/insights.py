@@ -26,7 +26,8 @@ CANNED: tuple[SavedQuery, ...] = (
     SavedQuery(
         "errors-by-message", title="Errors grouped by message",
         query=("filter @message like /ERROR/\n"
-               "| parse @message /(?<error>(?:\\[ERROR\\]|\"level\": ?\"ERROR\")[^\\n]*)/\n"
+               "| parse @message /\\[ERROR\\]\\s+(?:\\d{4}-\\d\\d-\\d\\dT\\S+\\s+\\S+\\s+)?(?<textError>[^\\n]+)/\n"
+               "| fields coalesce(textError, errorMessage, message) as error\n"
                "| stats count(*) as errors by error\n"
                "| sort errors desc\n"
                "| limit 50"),

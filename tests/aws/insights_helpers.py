@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from tests.aws.functions_helpers import make_function, session_on
@@ -132,3 +134,34 @@ def build(scratch_endpoint) -> InvocationsWorld:
     logs.put_log_events(logGroupName=json_group, logStreamName=JSON_STREAM,
                         logEvents=[{"timestamp": ts, "message": m} for ts, m in json_events])
     return world
+
+
+SLOW_GROUP = "/aws/lambda/slow-scan"
+SLOW_EVENTS = 20_000
+#: Events per second the slow world's Insights engine scans (it paces by 1,000-event chunks): a
+#: query over SLOW_EVENTS runs about 20 s.
+SLOW_RATE = 1_000
+
+
+@contextmanager
+def slow_insights_world() -> Iterator[tuple[str, tuple[str, str], str]]:
+    """An empty demo world of its own whose Insights engine scans slowly, with SLOW_EVENTS events
+    in SLOW_GROUP: (endpoint, credentials, region). Queries there stay Running long enough to be
+    watched and stopped."""
+    from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION, DemoServer
+
+    server = DemoServer(traffic=False, empty=True, insights_rate=SLOW_RATE)
+    endpoint = server.start()
+    try:
+        session = session_on(endpoint, DEMO_REGION, DEMO_CREDENTIALS)
+        logs = session.client("logs")
+        logs.create_log_group(logGroupName=SLOW_GROUP)
+        logs.create_log_stream(logGroupName=SLOW_GROUP, logStreamName="s")
+        now = int(time.time() * 1000)
+        for first in range(0, SLOW_EVENTS, 10_000):  # PutLogEvents takes 10,000 events at most
+            logs.put_log_events(logGroupName=SLOW_GROUP, logStreamName="s", logEvents=[
+                {"timestamp": now - 600_000 + n, "message": f"line {n}"}
+                for n in range(first, min(SLOW_EVENTS, first + 10_000))])
+        yield endpoint, DEMO_CREDENTIALS, DEMO_REGION
+    finally:
+        server.stop()

@@ -1,10 +1,11 @@
 """The Insights screen, by keys: opening it from the stack, function and log screens, editing with
 completion and canned queries, running, reading rows and the chart, Enter on a row, errors.
 
-The scratch demo world holds known Lambda lines (tests/aws/insights_helpers.py). Where a test
-needs an answer the endpoint cannot give on demand (a malformed query with its position, a query
-still running, a `stats ... by bin()`), the Insights calls of `stackview.aws.insights_run` are
-replaced for that test; the rest runs against the endpoint.
+The scratch demo world holds known Lambda lines (tests/aws/insights_helpers.py); a second demo
+world whose Insights engine scans slowly keeps a query running long enough to watch and stop it.
+Where a test needs an exact answer shape (a malformed query at a given position, a two-bucket
+`stats ... by bin()`), the Insights calls of `stackview.aws.insights_run` are replaced for that
+test; the rest runs against the endpoints.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import pytest
 
 from stackview.app import create_app
 from stackview.aws import insights_run
-from stackview.aws.insights import MalformedQuery
 from stackview.logs.insights import find_query
-from stackview.models.insights import QueryResults, QueryStatistics, ResultRow
+from stackview.models.insights import QueryResults, ResultRow
 from stackview.screens.function.screen import FunctionScreen
 from stackview.screens.insights.editor import QueryEditor
 from stackview.screens.insights.picker import QueryPicker
@@ -26,7 +26,9 @@ from stackview.screens.logs.screen import LogsScreen
 from stackview.screens.stack.screen import StackScreen
 from stackview.widgets.record_table import RecordTable
 from tests.aws.functions_helpers import make_stack
-from tests.aws.insights_helpers import InvocationsWorld, build
+from stackview.aws.insights import describe_queries
+from tests.aws.functions_helpers import session_on
+from tests.aws.insights_helpers import SLOW_EVENTS, SLOW_GROUP, InvocationsWorld, build, slow_insights_world
 
 from .helpers import wait_for
 
@@ -150,13 +152,8 @@ async def test_ctrl_o_puts_a_canned_query_in_the_editor(world) -> None:
         assert screen.query_one(QueryEditor).text == find_query("cold-starts").query
 
 
-async def test_a_malformed_query_is_pointed_at_and_kept(world, monkeypatch) -> None:
-    query = "fields @message | limitt 5"
-
-    def malformed(*_args, **_kwargs):
-        raise MalformedQuery("mismatched input 'limitt'", query.index("limitt"), query.index("limitt") + 5)
-
-    monkeypatch.setattr(insights_run, "start_query", malformed)
+async def test_a_malformed_query_is_pointed_at_and_kept(world) -> None:
+    query = "fields @message\n| limitt 5"
     app = create_app(world.session())
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_insights(pilot, world)
@@ -164,37 +161,46 @@ async def test_a_malformed_query_is_pointed_at_and_kept(world, monkeypatch) -> N
         await replace_query(pilot, query)
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: "malformed" in text_of(screen, "#insights-status"), 10, "the error")
-        assert text_of(screen, "#insights-hint") == "malformed query: line 1, column 19: mismatched input 'limitt'"
-        assert editor.text == query and editor.has_focus and editor.selected_text == "limitt"
+        hint = text_of(screen, "#insights-hint")
+        assert hint.startswith("malformed query: line 2, column 3: ") and "limitt" in hint
+        assert editor.text == query and editor.has_focus
+        assert editor.selected_text.startswith("l") and editor.selection.start == (1, 2)
         assert not screen.query(RecordTable)
+        await pilot.press("ctrl+r")  # still malformed: still said, still kept
+        await wait_for(pilot, lambda: screen.current is None, 10, "the second answer")
+        assert editor.text == query and "line 2, column 3" in text_of(screen, "#insights-hint")
 
 
-async def test_progress_while_running_and_ctrl_g_stops_the_query(world, monkeypatch) -> None:
-    stopped: list[str] = []
-    polls = [0]
+@pytest.fixture(scope="module")
+def slow_world():
+    with slow_insights_world() as world:
+        yield world
 
-    def running(_session, _query_id):
-        polls[0] += 1
-        if stopped:
-            return QueryResults("Cancelled", (), QueryStatistics(5, 1_000, 2_000_000))
-        return QueryResults("Running", (), QueryStatistics(polls[0], 1_000.0 * polls[0], 2_500_000.0))
 
-    monkeypatch.setattr(insights_run, "start_query", lambda *_a, **_k: "q-running")
-    monkeypatch.setattr(insights_run, "query_results", running)
-    monkeypatch.setattr(insights_run, "stop_query", lambda _s, query_id: stopped.append(query_id) or True)
-    app = create_app(world.session())
+async def test_progress_while_running_and_ctrl_g_stops_the_query(slow_world) -> None:
+    endpoint, credentials, region = slow_world
+    session = session_on(endpoint, region, credentials)
+    app = create_app(session)
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_insights(pilot, world)
+        app.open("insights", groups=(SLOW_GROUP,))
+        await wait_for(pilot, lambda: isinstance(app.screen, InsightsScreen), message="insights screen")
+        screen = app.screen
+        await replace_query(pilot, "stats count(*) by bin(1m)")
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: "running" in text_of(screen, "#insights-status") and polls[0] >= 2, 10,
-                       "a running query")
+        await wait_for(pilot, lambda: screen.current is not None
+                       and screen.current.progress.statistics.records_scanned >= 2_000, 20, "a query under way")
+        await pilot.pause(0.3)
         status = text_of(screen, "#insights-status")
-        assert "records scanned" in status and "2.5 MB" in status
+        assert status.startswith("running") and "records scanned" in status
+        scanned = int(status.split(" matched of ")[1].split()[0].replace(",", ""))
+        assert 0 < scanned < SLOW_EVENTS
         assert screen.check_action("cancel", ()) is True
+        query_id = screen.current.progress.query_id
         await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: "cancelled" in text_of(screen, "#insights-status"), 10, "the cancel")
-        assert stopped == ["q-running"]
+        await wait_for(pilot, lambda: text_of(screen, "#insights-status").startswith("cancelled"), 15, "the cancel")
         assert screen.current is None and screen.check_action("cancel", ()) is False
+        statuses = {q.query_id: q.status for q in describe_queries(session, log_group=SLOW_GROUP)}
+        assert statuses[query_id] == "Cancelled"
 
 
 async def test_leaving_the_screen_stops_a_running_query(world, monkeypatch) -> None:

@@ -317,9 +317,10 @@ class InsightsScreen(AppScreen):
             return
         stats = outcome.statistics
         state = "complete" if outcome.status == COMPLETE else outcome.status.lower()
+        missing = f" · no log group yet, left out: {', '.join(run.missing)}" if run.missing else ""
         self._status(f"{state} in {run.progress.elapsed_s:.1f}s · {len(outcome.rows):,} rows · "
                      f"{stats.records_matched:,.0f} matched of {stats.records_scanned:,.0f} records scanned · "
-                     f"{_size(stats.bytes_scanned)}", error=outcome.status not in (COMPLETE, CANCELLED))
+                     f"{_size(stats.bytes_scanned)}{missing}", error=outcome.status not in (COMPLETE, CANCELLED))
         self.results = outcome
         self.call_later(self._show_results, outcome)
 
