@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 
 from stackview.app import create_app
-from stackview.screens.function.invocations import InvocationsPanel
+from stackview.screens.function.invocations import COLUMNS, InvocationsPanel
 from stackview.screens.function.screen import FunctionScreen
 from stackview.screens.logs.request import RequestScreen
 from stackview.widgets.record_table import RecordTable
 from tests.aws.insights_helpers import InvocationsWorld, build
 
 from .helpers import column, wait_for, wait_loaded
+
+TIME, OUTCOME, DURATION, COLD, MEMORY, BILLED, VERSION, REQUEST, ERROR = range(len(COLUMNS))
 
 pytestmark = pytest.mark.demo
 
@@ -40,13 +42,13 @@ async def test_text_format_invocations_newest_first_with_their_outcome(world) ->
         _screen, panel = await open_invocations(pilot, world.text_function)
         table = panel.query_one(RecordTable)
         text_ids = [r for r in world.order if world.expected[r][1] in ("3", "$LATEST")]
-        assert column(table, 1) == list(reversed(text_ids))
-        assert column(table, 7) == [world.expected[r][0] for r in reversed(text_ids)]
-        assert column(table, 2) == [world.expected[r][1] for r in reversed(text_ids)]
-        cold = [bool(cell) for cell in column(table, 6)]
+        assert column(table, REQUEST) == list(reversed(text_ids))
+        assert column(table, OUTCOME) == [world.expected[r][0] for r in reversed(text_ids)]
+        assert column(table, VERSION) == [world.expected[r][1] for r in reversed(text_ids)]
+        cold = [bool(cell) for cell in column(table, COLD)]
         assert cold == [world.expected[r][2] for r in reversed(text_ids)]
-        assert column(table, 3)[-1] == "120 ms" and column(table, 5)[-1] == "61 / 128 MB"
-        assert "KeyError: 'amount'" in column(table, 8)[list(reversed(text_ids)).index(world.crashed)]
+        assert column(table, DURATION)[-1] == "120 ms" and column(table, MEMORY)[-1] == "61 / 128 MB"
+        assert "KeyError: 'amount'" in column(table, ERROR)[list(reversed(text_ids)).index(world.crashed)]
         assert table.has_focus
         note = panel.query_one("#invocations-note").render().plain
         assert world.text_group in note and f"the last {len(text_ids)} invocations" in note
@@ -57,7 +59,7 @@ async def test_enter_opens_the_request_with_its_traceback(world) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         _screen, panel = await open_invocations(pilot, world.text_function)
         table = panel.query_one(RecordTable)
-        row = column(table, 1).index(world.crashed)
+        row = column(table, REQUEST).index(world.crashed)
         table.move_cursor(row=0)
         await pilot.press(*["down"] * row, "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, RequestScreen), message="request screen")
@@ -74,10 +76,10 @@ async def test_json_format_statuses(world) -> None:
         _screen, panel = await open_invocations(pilot, world.json_function)
         table = panel.query_one(RecordTable)
         json_ids = [r for r in world.order if world.expected[r][1] == "2"]
-        assert column(table, 1) == list(reversed(json_ids))
-        assert column(table, 7) == [world.expected[r][0] for r in reversed(json_ids)]
-        assert "ShipmentRejected" in column(table, 8)
-        assert column(table, 5)[0] == "90 / 256 MB"
+        assert column(table, REQUEST) == list(reversed(json_ids))
+        assert column(table, OUTCOME) == [world.expected[r][0] for r in reversed(json_ids)]
+        assert "ShipmentRejected" in column(table, ERROR)
+        assert column(table, MEMORY)[0] == "90 / 256 MB"
 
 
 async def test_a_function_that_cannot_be_read_says_so_in_the_tab(world) -> None:

@@ -32,6 +32,9 @@ from stackview.widgets.styles import style_for
 from stackview.widgets.tabbed import TAB_PANEL, TableTab
 
 LIMIT = 50
+#: What matters first comes first (how it ended, how long, cold or not); the long request id last
+#: but the error, so a narrow terminal still shows the figures.
+COLUMNS = ("Time", "Outcome", "Duration", "Cold start", "Memory used", "Billed", "Version", "Request id", "Error")
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,7 @@ class InvocationsPanel(TableTab, DataPanel):
         self.function = function
 
     def compose_content(self) -> ComposeResult:
-        yield RecordTable(("Time", "Request id", "Version", "Duration", "Billed", "Memory used",
-                           "Cold start", "Outcome", "Error"), max_widths={"Error": 60})
+        yield RecordTable(COLUMNS, max_widths={"Error": 60})
         yield Static(id="invocations-note")
 
     def fetch(self) -> RecentInvocations:
@@ -86,15 +88,15 @@ class InvocationsPanel(TableTab, DataPanel):
         records = []
         for inv in data.invocations:
             moment = datetime.fromtimestamp(inv.timestamp_ms / 1000, tz=timezone.utc)
-            stamp = literal_text(moment.strftime("%Y-%m-%d %H:%M:%SZ"))
+            stamp = literal_text(moment.strftime("%m-%d %H:%M:%SZ"))
             stamp.append_text(literal_text(f" {relative_time(moment, now)}", muted))
             records.append(Record(
                 key=f"{inv.request_id}:{inv.timestamp_ms}",
-                cells=(stamp, literal_text(inv.request_id), literal_text(inv.version or "-", muted),
-                       literal_text(_ms(inv.duration_ms)), literal_text(_ms(inv.billed_ms), muted),
-                       literal_text(_memory(inv)),
+                cells=(stamp, self._outcome(inv), literal_text(_ms(inv.duration_ms)),
                        literal_text(_ms(inv.init_duration_ms) if inv.cold_start else "", "bold"),
-                       self._outcome(inv), literal_text(inv.error, muted)),
+                       literal_text(_memory(inv)), literal_text(_ms(inv.billed_ms), muted),
+                       literal_text(inv.version or "-", muted), literal_text(inv.request_id),
+                       literal_text(inv.error, muted)),
                 value=inv,
             ))
         self.query_one(RecordTable).set_records(records)

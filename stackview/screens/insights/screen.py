@@ -275,7 +275,9 @@ class InsightsScreen(AppScreen):
         if self.current is not None:
             self.current.cancel()
         start_ms, end_ms = window
-        run = QueryRun(self.host.session, self.scope.groups, start_ms // 1000, -(-end_ms // 1000), query)
+        clock = self.host.clock  # the app's clock (fixed in snapshot tests) times the query too
+        run = QueryRun(self.host.session, self.scope.groups, start_ms // 1000, -(-end_ms // 1000), query,
+                       clock=lambda: clock().timestamp())
         self.current, self.ran_query, self.ran_start_ms = run, query, start_ms
         self._show_hint()
         self.run_in_thread("query", lambda: _outcome(run), lambda outcome: self._answered(run, outcome),
