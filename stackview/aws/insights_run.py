@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from stackview.aws.errors import AwsError, UserError, error_code
-from stackview.aws.insights import is_limit_exceeded, query_results, start_query, stop_query
+from stackview.aws.insights import describe_queries, is_limit_exceeded, query_results, start_query, stop_query
 from stackview.aws.logs import log_group_arns
 from stackview.aws.session import AwsSession
 from stackview.models.insights import CANCELLED, QueryResults, QueryStatistics
@@ -140,12 +140,23 @@ class QueryRun:
                     raise
                 pause = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
                 attempt += 1
-                self._update(state=QUEUED, note="the account runs as many queries as it may: waiting for one to end")
+                self._update(state=QUEUED, note=self._queued_note())
                 self._cancelled.wait(pause)
                 continue
             self._update(state="Scheduled", query_id=query_id, note="")
             return query_id
         return None
+
+    def _queued_note(self) -> str:
+        """Why the query waits, with how many queries run in the account (DescribeQueries) when
+        that can be read."""
+        try:
+            running = len(describe_queries(self.session, status="Running"))
+        except Exception:  # noqa: BLE001 - the count is a courtesy; the wait goes on without it
+            running = 0
+        if running:
+            return f"the account runs {running} queries, as many as it may: waiting for one to end"
+        return "the account runs as many queries as it may: waiting for one to end"
 
     def _leave_out_missing_groups(self) -> None:
         """StartQuery refuses the whole query when one group does not exist: query the others,

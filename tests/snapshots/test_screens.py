@@ -167,7 +167,8 @@ def test_insights_cold_starts_chart(snap_compare, snapshot_app, theme) -> None:
         await wait_for(pilot, lambda: screen.scope is not None, 20, "the stack's log groups")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: screen.current is None and screen.results is not None
-                       and bool(screen.query("RecordTable")), 30, "the results")
+                       and bool(screen.query("RecordTable")) and bool(screen.query_one("RecordTable").records),
+                       30, "the results")
         await pilot.press("escape")  # leave the editor: the table has the focus, no cursor blinks
         await pilot.pause(0.3)
 

@@ -10,6 +10,8 @@ test; the rest runs against the endpoints.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stackview.app import create_app
@@ -50,6 +52,12 @@ async def open_insights(pilot, world: InvocationsWorld, **options) -> InsightsSc
     screen = pilot.app.screen
     await wait_for(pilot, lambda: screen.scope is not None, 20, "the log groups")
     return screen
+
+
+def results_shown(screen: InsightsScreen) -> bool:
+    """The answer's rows are in the table (the table is mounted first, then filled)."""
+    tables = screen.query(RecordTable)
+    return bool(tables) and bool(tables.first().records)
 
 
 async def replace_query(pilot, text: str) -> None:
@@ -100,7 +108,7 @@ async def test_run_reads_rows_and_enter_opens_the_request(world) -> None:
         await replace_query(pilot, "fields @timestamp, @message\n| sort @timestamp desc\n| limit 4")
         assert screen.query_one(QueryEditor).text == "fields @timestamp, @message\n| sort @timestamp desc\n| limit 4"
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: bool(screen.query(RecordTable)), 20, "the results table")
+        await wait_for(pilot, lambda: results_shown(screen), 20, "the results table")
         table = screen.query_one(RecordTable)
         assert [str(c.label) for c in table.columns.values()] == ["@timestamp", "@message"]
         report = f"REPORT RequestId: {world.order[6]}"
@@ -109,6 +117,12 @@ async def test_run_reads_rows_and_enter_opens_the_request(world) -> None:
         assert "complete in" in text_of(screen, "#insights-status") and "4 rows" in text_of(screen, "#insights-status")
         await pilot.press("escape")  # leaves the editor for the table
         assert table.has_focus and isinstance(app.screen, InsightsScreen)
+        await pilot.press("c")
+        copied = json.loads(app.clipboard)
+        assert copied["@message"] == messages[0] and set(copied) == {"@timestamp", "@message", "@ptr"}
+        await pilot.press("e")
+        assert screen.query_one(QueryEditor).has_focus
+        await pilot.press("escape")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, RequestScreen), message="the request screen")
         assert app.screen.request_id == world.order[6]
@@ -228,7 +242,7 @@ async def test_stats_by_bin_is_drawn_as_a_chart(world, monkeypatch) -> None:
         screen = await open_insights(pilot, world)
         await replace_query(pilot, "stats count(*) by bin(5m)")
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: bool(screen.query(RecordTable)), 10, "the results")
+        await wait_for(pilot, lambda: results_shown(screen), 10, "the results")
         chart = screen.query_one(ChartView)
         assert chart.has_class("-shown")
         sparklines = chart.query("Sparkline")

@@ -39,6 +39,10 @@ class FakeInsights:
         return QueryResults(status, (ResultRow((("n", str(self.polls)),)),),
                             QueryStatistics(records_matched=self.polls, records_scanned=10.0 * self.polls))
 
+    def describe_queries(self, session, *, status=None, log_group=None) -> list:
+        assert status == "Running"
+        return ["q-a", "q-b", "q-c"]
+
     def stop_query(self, session, query_id) -> bool:
         self.stopped.append(query_id)
         self.stop_asked.set()
@@ -49,7 +53,7 @@ class FakeInsights:
 def fake(monkeypatch):
     def install(statuses: list[str], **options) -> FakeInsights:
         calls = FakeInsights(statuses, **options)
-        for name in ("start_query", "query_results", "stop_query"):
+        for name in ("start_query", "query_results", "stop_query", "describe_queries"):
             monkeypatch.setattr(insights_run, name, getattr(calls, name))
         monkeypatch.setattr(insights_run, "RETRY_SECONDS", (0.01,))
         monkeypatch.setattr(insights_run, "FIRST_POLL_SECONDS", 0.0)
@@ -75,14 +79,20 @@ def test_limit_exceeded_waits_and_starts_later(fake, monkeypatch) -> None:
     calls = fake(["Complete"], refusals=2)
     seen: list[str] = []
     original = insights_run.QueryRun._update
+    original_note = insights_run.QueryRun._queued_note
 
     def spy(self, **changes):
         original(self, **changes)
         seen.append(self.progress.state)
 
     monkeypatch.setattr(insights_run.QueryRun, "_update", spy)
-    assert make().run().status == COMPLETE
+    run = make()
+    notes: list[str] = []
+    monkeypatch.setattr(insights_run.QueryRun, "_queued_note",
+                        lambda self: notes.append(original_note(self)) or notes[-1])
+    assert run.run().status == COMPLETE
     assert calls.started == 1
+    assert notes == ["the account runs 3 queries, as many as it may: waiting for one to end"] * 2
     assert seen.count(QUEUED) == 2
 
 
@@ -90,10 +100,43 @@ def test_other_start_errors_rise(fake, monkeypatch) -> None:
     fake(["Complete"])
 
     def refuse(*_args, **_kwargs):
-        raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "no group"}}, "StartQuery")
+        raise ClientError({"Error": {"Code": "InvalidParameterException", "Message": "bad time"}}, "StartQuery")
 
     monkeypatch.setattr(insights_run, "start_query", refuse)
     with pytest.raises(ClientError):
+        make().run()
+
+
+def test_groups_that_do_not_exist_are_left_out_and_named(fake, monkeypatch) -> None:
+    fake(["Complete"])
+    asked: list[list[str]] = []
+
+    def start(session, groups, *_args, **_kwargs):
+        asked.append(list(groups))
+        if "/aws/lambda/never-ran" in groups:
+            raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "no group"}}, "StartQuery")
+        return "q-1"
+
+    monkeypatch.setattr(insights_run, "start_query", start)
+    monkeypatch.setattr(insights_run, "log_group_arns",
+                        lambda _session, names: {n: f"arn:{n}" for n in names if n != "/aws/lambda/never-ran"})
+    run = QueryRun(object(), ["/aws/lambda/a", "/aws/lambda/never-ran"], 1, 2, "q", queue=QueryQueue(1), poll_s=0.01)
+    assert run.run().status == COMPLETE
+    assert asked == [["/aws/lambda/a", "/aws/lambda/never-ran"], ["/aws/lambda/a"]]
+    assert run.missing == ["/aws/lambda/never-ran"]
+
+
+def test_when_no_group_exists_the_query_fails_saying_so(fake, monkeypatch) -> None:
+    from stackview.aws.errors import AwsError
+
+    fake(["Complete"])
+
+    def start(*_args, **_kwargs):
+        raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "no group"}}, "StartQuery")
+
+    monkeypatch.setattr(insights_run, "start_query", start)
+    monkeypatch.setattr(insights_run, "log_group_arns", lambda _session, _names: {})
+    with pytest.raises(AwsError, match="none of the log groups exists yet"):
         make().run()
 
 
