@@ -4,7 +4,7 @@ Columns are the fields as Insights names them (`count(*)`, an alias, `bin(5m)`),
 first met (a row leaves out its null fields); `@ptr` is not shown. Every value is drawn literally
 (the newline that ends most log messages aside: `c` copies the row as AWS sent it).
 Insights answers up to 10,000 rows, and a DataTable holds the UI thread for all of them: 10,000
-rows take 0.5 s to add and 1.7 s until painted, 1,000 rows 31 ms and 0.19 s (bench/bench_insights.py),
+rows take 0.5 s to add and 1.7 s until painted, 1,000 rows 31 ms and 0.19 s (bench/bench_insights_ui.py),
 so the table shows the first `SHOWN_ROWS` and says how many there are (`stackview query -o csv`
 gives them all). The chart
 draws one sparkline per series (a value column, per other `by` value), every bucket in order.

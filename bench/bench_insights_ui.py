@@ -1,6 +1,6 @@
 """Logs Insights on the UI thread and against the demo world.
 
-    python3 bench/bench_insights.py
+    python3 bench/bench_insights_ui.py
 
 1. Results table: how long the UI thread is held putting N result rows (5 columns, values as
    Insights returns them) into the Insights screen's table (`results_table` + `set_records` +
