@@ -48,12 +48,13 @@ def connect(args: argparse.Namespace, *, status=None) -> Iterator[Connection]:
             raise CliError("--demo cannot be combined with --profile or --endpoint-url")
         from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION, DemoServer
 
-        say("starting the demo world ...")
         try:
             server = DemoServer(latency=getattr(args, "demo_latency", None),
                                 throttle_rate=getattr(args, "demo_throttle_rate", None),
                                 fault_rate=getattr(args, "demo_fault_rate", None),
                                 insights_rate=getattr(args, "demo_insights_rate", None))
+            switches = server.realism.summary()
+            say(f"starting the demo world ({switches}) ..." if switches else "starting the demo world ...")
             endpoint = server.start()
         except Exception as exc:  # noqa: BLE001 - reported on one line
             raise CliError(f"the demo world did not start: {exc}") from None

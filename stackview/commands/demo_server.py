@@ -94,8 +94,10 @@ def environment(endpoint: str) -> dict[str, str]:
     }
 
 
-def announcement(endpoint: str) -> str:
+def announcement(endpoint: str, realism: Realism | None = None) -> str:
+    switches = realism.summary() if realism is not None else ""
     lines = [f"stackview demo world listening on {endpoint}", "",
+             *([f"Realism switches: {switches}.", ""] if switches else []),
              "Point the AWS CLI, SAM CLI or boto3 at it with:", ""]
     lines += [f"  export {name}={value}" for name, value in environment(endpoint).items()]
     lines += ["", f"or run: stackview --endpoint-url {endpoint} --region {DEMO_REGION}",
@@ -110,10 +112,11 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--port must be between 0 and 65535, not {args.port}")
     stop = threading.Event()
     print("stackview: starting the demo world ...", file=sys.stderr, flush=True)
+    realism = realism_of(args)
     try:
         serve(args.port, traffic=not args.no_traffic, empty=args.empty,
-              announce=lambda endpoint: print(announcement(endpoint), flush=True), stop=stop,
-              realism=realism_of(args))
+              announce=lambda endpoint: print(announcement(endpoint, realism), flush=True),
+              stop=stop, realism=realism)
     except KeyboardInterrupt:
         stop.set()
         print("\nstackview: demo world stopped", file=sys.stderr)

@@ -149,6 +149,19 @@ class Realism:
                 return self.latency[key]
         return 0
 
+    def summary(self) -> str:
+        """The switches in force, in words ("" when none is)."""
+        parts = []
+        if any(self.latency.values()):
+            parts.append("latency " + ", ".join(f"{key} {ms} ms" for key, ms in self.latency.items()))
+        if self.throttle_rate:
+            parts.append(f"{self.throttle_rate * 100:g}% of read calls throttled")
+        if self.fault_rate:
+            parts.append(f"{self.fault_rate * 100:g}% of calls failing with HTTP 500/503")
+        if self.insights_rate:
+            parts.append(f"Logs Insights scanning {self.insights_rate:,.0f} events/s")
+        return "; ".join(parts)
+
     def latency_text(self) -> str:
         return ",".join(f"{key}={ms}" for key, ms in self.latency.items())
 

@@ -4,6 +4,7 @@ parse, stats, sort, dedup, results as AWS prints them, statistics, stopping and 
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
@@ -48,13 +49,14 @@ def world() -> list[Event]:
 
 
 def rows(query: str, events: list[Event] | None = None, **options) -> list[dict[str, str]]:
-    found = engine.run(parse_query(query), world() if events is None else events, **options)
+    newest_first = sorted(world() if events is None else events, key=lambda e: e.timestamp, reverse=True)
+    found = engine.run(parse_query(query), newest_first, **options)
     return [dict(row) for row in found]
 
 
 def test_lambda_report_fields_are_discovered_as_insights_reports_them():
     found = rows('filter @type = "REPORT" | fields @requestId, @duration, @billedDuration, '
-                 '@memorySize, @maxMemoryUsed, @initDuration | limit 2')
+                 '@memorySize, @maxMemoryUsed, @initDuration | sort @timestamp asc | limit 2')
     assert found[0] == {"@requestId": rid(0), "@duration": "10.5", "@billedDuration": "11",
                         "@memorySize": "128000000", "@maxMemoryUsed": "40000000",
                         "@initDuration": "250.25", "@ptr": found[0]["@ptr"]}
@@ -143,10 +145,13 @@ def test_stats_expressions_over_aliases_then_later_commands():
 
 
 def test_sort_is_natural_with_text_before_numbers():
-    values = ["111A", "@", "0#", "A", "5A", "2", "*%04", "2345_", "1", "@_", "a12345hfh", "01"]
-    events = [event(i, json.dumps({"v": value}), n=i) for i, value in enumerate(values)]
+    documented = ["!:", "#", "*%04", "0#", "5A", "111A", "2345_", "@", "@_", "A", "A9876fghj",
+                  "a12345hfh", "0", "01", "1", "2", "3"]  # AWS's own example, in order
+    shuffled = documented[:]
+    random.Random(3).shuffle(shuffled)
+    events = [event(i, json.dumps({"v": value}), n=i) for i, value in enumerate(shuffled)]
     ordered = [r["v"] for r in rows("fields v | sort v asc", events)]
-    assert ordered == ["*%04", "0#", "5A", "111A", "2345_", "@", "@_", "A", "a12345hfh", "01", "1", "2"]
+    assert ordered == documented
     assert [r["v"] for r in rows("fields v | sort v desc", events)] == ordered[::-1]
 
 
@@ -159,8 +164,8 @@ def test_sort_keys_in_order_missing_values_last_either_way():
 
 
 def test_dedup_limit_display_and_default_fields():
-    deduped = rows('fields @type | dedup @type')
-    assert [r.get("@type") for r in deduped][:2] == ["START", None]  # no value: never a duplicate
+    deduped = rows('fields @type | dedup @type')  # unsorted: newest first, as AWS does
+    assert [r.get("@type") for r in deduped][:3] == ["REPORT", None, "START"]  # None: never a duplicate
     assert len(deduped) == 12  # START, REPORT, and the 10 lines without a @type
     shown = rows('filter @type = "START" | fields @requestId, @logStream | display @requestId | limit 1')
     assert list(shown[0]) == ["@requestId", "@ptr"]
@@ -170,7 +175,7 @@ def test_dedup_limit_display_and_default_fields():
 
 
 def test_pointers_lead_back_to_their_event():
-    found = rows('filter @type = "START" | limit 1')
+    found = rows('filter @type = "START" | sort @timestamp asc | limit 1')
     assert engine.read_pointer(found[0]["@ptr"]) == ("123456789012", GROUP, "2026/01/01/[$LATEST]a", f"{0:056d}")
     assert engine.read_pointer("not a pointer") is None
 
@@ -209,3 +214,9 @@ def test_pacing_waits_on_the_clock_to_scan_at_the_rate():
     events = [event(i, "x", n=i) for i in range(5 * engine.CHUNK)]
     rows("stats count(*)", events, rate=1000, sleep=sleep, clock=lambda: now[0])
     assert len(slept) == 5 and sum(slept) == pytest.approx(5.0)
+
+
+def test_without_sort_the_newest_come_first():
+    found = rows("filter @message like /order/ | limit 3")
+    assert [r["@timestamp"] for r in found] == ["2026-01-01 00:09:00.010", "2026-01-01 00:08:00.010",
+                                                "2026-01-01 00:07:00.010"]

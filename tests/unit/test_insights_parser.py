@@ -125,3 +125,10 @@ def test_malformed_queries_say_what_and_where(text, message, line, position):
 def test_true_and_false_read_as_one_and_zero():
     condition = only("filter cold_start = true").condition  # type: ignore[union-attr]
     assert condition.right == nodes.Literal(1, "true")
+
+
+def test_only_limit_may_follow_dedup():
+    assert isinstance(parse_query("fields a | dedup a | limit 3").commands[-1], nodes.Limit)
+    with pytest.raises(QueryError) as caught:
+        parse_query("fields a | dedup a | sort a")
+    assert caught.value.detail == "only limit may follow dedup" and caught.value.column == 21

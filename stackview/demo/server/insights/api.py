@@ -39,8 +39,9 @@ class ApiError(Exception):
 
 def moto_source(account: str, region: str, groups: tuple[str, ...], start_ms: int,
                 end_ms: int) -> list[Event]:
-    """The events of `groups` between the two times (both included), in time order, read
-    from moto's backend (a copy: writers go on while the query runs)."""
+    """The events of `groups` between the two times (both included), newest first (the order
+    of results Insights gives when a query sorts nothing), read from moto's backend (a copy:
+    writers go on while the query runs)."""
     from moto.logs.models import logs_backends
 
     backend = logs_backends[account][region]
@@ -54,7 +55,7 @@ def moto_source(account: str, region: str, groups: tuple[str, ...], start_ms: in
                 if start_ms <= event.timestamp <= end_ms:
                     events.append(Event(event.timestamp, event.ingestion_time, event.message,
                                         stream.log_stream_name, name, str(event.event_id), account))
-    events.sort(key=lambda e: (e.timestamp, e.ingestion_time, e.event_id))
+    events.sort(key=lambda e: (e.timestamp, e.ingestion_time, e.event_id), reverse=True)
     return events
 
 
@@ -90,8 +91,9 @@ class InsightsApi:
             status, document = 200, handler(account, region, body)
         except ApiError as error:
             status, document = 400, {"__type": error.code, "message": str(error), **error.extra}
-        except ValueError:
-            status, document = 400, {"__type": "SerializationException", "message": "invalid JSON"}
+        except (ValueError, TypeError, AttributeError):
+            status, document = 400, {"__type": "SerializationException",
+                                     "message": "The request body is not valid for " + operation}
         payload = json.dumps(document).encode()
         start_response(f"{status} {'OK' if status == 200 else 'Bad Request'}", [
             ("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request_id),

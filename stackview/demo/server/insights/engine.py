@@ -8,7 +8,9 @@ events matched. Statistics (records scanned and matched, bytes scanned) are upda
 CHUNK events, when the query can also be stopped and be paced (for the realism switch that
 makes queries take time).
 
-Results are as GetQueryResults returns them: a row per result, each a list of (field, value)
+Events come newest first, the order AWS gives results that no `sort` ordered (its `dedup`
+documentation: "the default descending sort order using @timestamp"), so `limit 20` alone
+returns the newest 20. Results are as GetQueryResults returns them: a row per result, each a list of (field, value)
 with every value a string and fields without a value left out, then `@ptr` (a pointer
 GetLogRecord accepts) unless the query aggregated. Without `fields` or `display`, a row holds
 @timestamp and @message (and the fields `parse` set).
@@ -83,7 +85,8 @@ def run(query: nodes.Query, events: Iterable[Event], *, limit: int = DEFAULT_LIM
         progress: Progress | None = None, rate: float = 0.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic) -> list[list[tuple[str, str]]]:
-    """The query's result rows. `rate` > 0 scans at most that many events per second."""
+    """The query's result rows over `events` (newest first). `rate` > 0 scans at most that
+    many events per second."""
     progress = progress or Progress()
     commands = list(query.commands)
     prefix = 0

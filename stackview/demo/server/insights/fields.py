@@ -44,6 +44,9 @@ _PLATFORM_METRICS = {"durationMs": "@duration", "billedDurationMs": "@billedDura
                      "initDurationMs": "@initDuration"}
 
 
+_UNREAD = object()
+
+
 class Event(NamedTuple):
     """One stored log event, with where it is stored."""
 
@@ -59,12 +62,13 @@ class Event(NamedTuple):
 class Record:
     """An event's fields as one query sees them: discovered ones, and those the query set."""
 
-    __slots__ = ("event", "_lambda", "_json", "_set")
+    __slots__ = ("event", "_lambda", "_json", "_document", "_set")
 
     def __init__(self, event: Event) -> None:
         self.event = event
         self._lambda: dict[str, Any] | None = None
         self._json: dict[str, Any] | None = None
+        self._document: Any = _UNREAD
         self._set: dict[str, Any] | None = None
 
     def get(self, name: str) -> Any:
@@ -75,13 +79,19 @@ class Record:
             if system is not None:
                 return system
             if self._lambda is None:
-                self._lambda = lambda_fields(self.event.message)
-            found = self._lambda.get(name)
-            if found is not None:
-                return found
+                message = self.event.message
+                document = self.document() if message.startswith("{") else None
+                self._lambda = lambda_fields(message, document)
+            return self._lambda.get(name)
         if self._json is None:
-            self._json = json_fields(self.event.message)
+            self._json = json_fields(self.document())
         return self._json.get(name)
+
+    def document(self) -> dict[str, Any] | None:
+        """The JSON object the message holds (read once), or None."""
+        if self._document is _UNREAD:
+            self._document = parse_json(self.event.message)
+        return self._document
 
     def set(self, name: str, value: Any) -> None:
         if self._set is None:
@@ -106,13 +116,14 @@ class Record:
         """Every field of the event (what GetLogRecord returns)."""
         fields: dict[str, Any] = {name: self._system(name) for name in
                                   ("@timestamp", "@message", "@logStream", "@log", "@ingestionTime")}
-        fields.update(lambda_fields(self.event.message))
-        fields.update(json_fields(self.event.message))
+        fields.update(lambda_fields(self.event.message, self.document()))
+        fields.update(json_fields(self.document()))
         return fields
 
 
-def lambda_fields(message: str) -> dict[str, Any]:
-    """@type, @requestId and the REPORT figures of one of Lambda's lines (empty for others)."""
+def lambda_fields(message: str, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """@type, @requestId and the REPORT figures of one of Lambda's lines (empty for others);
+    `document` is the message's JSON object, if any (parse_json)."""
     if message.startswith("REPORT RequestId:"):
         return _report(message)
     for kind, pattern in (("START", _START), ("END", _END)):
@@ -122,8 +133,8 @@ def lambda_fields(message: str) -> dict[str, Any]:
     found = _APPLICATION.match(message)
     if found:
         return {"@requestId": next(group for group in found.groups() if group)}
-    if message.startswith("{"):
-        return _platform(message)
+    if document is not None and message.startswith("{"):
+        return _platform(document)
     return {}
 
 
@@ -147,13 +158,7 @@ def _report(message: str) -> dict[str, Any]:
     return fields
 
 
-def _platform(message: str) -> dict[str, Any]:
-    try:
-        document = json.loads(message)
-    except ValueError:
-        return {}
-    if not isinstance(document, dict):
-        return {}
+def _platform(document: dict[str, Any]) -> dict[str, Any]:
     record = document.get("record")
     kind = _PLATFORM_TYPES.get(str(document.get("type")))
     if kind and isinstance(record, dict):
@@ -176,19 +181,24 @@ def _platform(message: str) -> dict[str, Any]:
     return {}
 
 
-def json_fields(message: str) -> dict[str, Any]:
-    """The fields of a JSON message by dotted path (empty when it holds no JSON object)."""
+def parse_json(message: str) -> dict[str, Any] | None:
+    """The JSON object of a message, also after Lambda's tab-separated prefix; else None."""
     text = message.strip()
     if not text.startswith("{"):
         parts = message.split("\t", 3)
         if len(parts) < 4 or not parts[3].lstrip().startswith("{"):
-            return {}
+            return None
         text = parts[3].strip()
     try:
         document = json.loads(text)
     except ValueError:
-        return {}
-    if not isinstance(document, dict):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def json_fields(document: dict[str, Any] | None) -> dict[str, Any]:
+    """The fields of a JSON object by dotted path."""
+    if document is None:
         return {}
     fields: dict[str, Any] = {}
     _flatten(document, "", fields)

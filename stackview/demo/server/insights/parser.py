@@ -8,10 +8,10 @@ may also combine earlier items' aliases (`a - b as c`, as AWS's own sample queri
 
 from __future__ import annotations
 
-import re
-
 from stackview.demo.server.insights import nodes
+from stackview.demo.server.insights.checks import check_arity, check_stats_item, reject_aggregates
 from stackview.demo.server.insights.functions import AGGREGATES, SCALARS
+from stackview.demo.server.insights.patterns import compile_regex, glob_regex
 from stackview.demo.server.insights.syntax import DURATION_UNITS, QueryError, Token, tokenize
 
 COMMANDS = ("fields", "filter", "stats", "sort", "limit", "parse", "display", "dedup")
@@ -77,7 +77,10 @@ class _Parser:
         commands = [self.command()]
         while self.is_op("|"):
             self.advance()
+            token = self.token
             commands.append(self.command())
+            if isinstance(commands[-2], nodes.Dedup) and not isinstance(commands[-1], nodes.Limit):
+                raise QueryError("only limit may follow dedup", self.text, token.start, token.end)
         if self.token.kind != "end":
             self.fail("expected | before the next command")
         return nodes.Query(tuple(commands), self.text)
@@ -165,7 +168,7 @@ class _Parser:
         token = self.token
         if token.kind == "regex":
             self.advance()
-            regex = _compile(str(token.value), self.text, token)
+            regex = compile_regex(str(token.value), self.text, token)
             names = tuple(sorted(regex.groupindex, key=regex.groupindex.__getitem__))
             if not names:
                 raise QueryError("a parse regular expression needs named groups (?<name>...)",
@@ -183,7 +186,7 @@ class _Parser:
         if stars != len(names):
             raise QueryError(f"the parse pattern has {stars} * for {len(names)} names",
                              self.text, token.start, token.end)
-        return nodes.Parse(source, _glob(pattern, names), names, glob=True)
+        return nodes.Parse(source, glob_regex(pattern, names), names, glob=True)
 
     def stats(self) -> nodes.Stats:
         self.in_stats = True
@@ -196,10 +199,10 @@ class _Parser:
         aggregates: list[nodes.Call] = []
         known = {named.name for named in by}
         for named in items:
-            _check_stats_item(named.expr, known, aggregates, self.text)
+            check_stats_item(named.expr, known, aggregates, self.text)
             known.add(named.name)
         for named in by:
-            _reject_aggregates(named.expr, self.text)
+            reject_aggregates(named.expr, self.text)
         return nodes.Stats(tuple(items), tuple(by), tuple(aggregates))
 
     # -- expressions ----------------------------------------------------------------------
@@ -260,7 +263,7 @@ class _Parser:
         token = self.token
         if token.kind == "regex":
             self.advance()
-            return nodes.Pattern(_compile(str(token.value), self.text, token), token.text)
+            return nodes.Pattern(compile_regex(str(token.value), self.text, token), token.text)
         return self.additive()
 
     def additive(self) -> nodes.Expr:
@@ -352,93 +355,13 @@ class _Parser:
         if name == "count" and not args:
             star = True
         call = nodes.Call(name, tuple(args), self.source(token.start), aggregate, star)
-        _check_arity(call, self.text, token)
+        check_arity(call, self.text, token)
         if name in _TIME_FUNCTIONS:
             period = call.args[_TIME_FUNCTIONS[name]]
             if not isinstance(period, nodes.Duration) or period.amount <= 0:
                 raise QueryError(f"{token.text}() takes a duration such as 5m, 1h or 1d", self.text,
                                  token.start, token.end)
         return call
-
-
-def _check_arity(call: nodes.Call, text: str, token: Token) -> None:
-    low, high = (AGGREGATES if call.aggregate else SCALARS)[call.name]
-    count = len(call.args)
-    if call.star or low <= count <= high:
-        return
-    wanted = f"{low}" if low == high else f"{low} to {high if high < 99 else 'any number of'}"
-    plural = "" if wanted == "1" else "s"
-    raise QueryError(f"{token.text}() takes {wanted} argument{plural}, not {count}", text,
-                     token.start, token.end)
-
-
-def _check_stats_item(expr: nodes.Expr, known: set[str], found: list[nodes.Call], text: str) -> None:
-    """A stats item combines aggregates, earlier aliases, `by` names and literals."""
-    if isinstance(expr, nodes.Call) and expr.aggregate:
-        for arg in expr.args:
-            _reject_aggregates(arg, text)
-        found.append(expr)
-        return
-    if isinstance(expr, nodes.FieldRef):
-        if expr.name not in known:
-            position = text.find(expr.text)
-            raise QueryError(f"{expr.text} in stats is neither an aggregate function nor an "
-                             "earlier alias", text, max(position, 0))
-        return
-    for child in _children(expr):
-        _check_stats_item(child, known, found, text)
-
-
-def _reject_aggregates(expr: nodes.Expr, text: str) -> None:
-    if isinstance(expr, nodes.Call) and expr.aggregate:
-        position = text.find(expr.text)
-        raise QueryError(f"the aggregate function {expr.name} cannot be used here", text,
-                         max(position, 0))
-    for child in _children(expr):
-        _reject_aggregates(child, text)
-
-
-def _children(expr: nodes.Expr) -> tuple[nodes.Expr, ...]:
-    if isinstance(expr, nodes.Unary):
-        return (expr.operand,)
-    if isinstance(expr, nodes.Binary):
-        return (expr.left, expr.right)
-    if isinstance(expr, nodes.Like):
-        return (expr.operand, expr.pattern)
-    if isinstance(expr, nodes.In):
-        return (expr.operand, *expr.items)
-    if isinstance(expr, nodes.Call):
-        return expr.args
-    return ()
-
-
-_NAMED_GROUP = re.compile(r"\(\?<([A-Za-z][A-Za-z0-9_]*)>")
-
-
-def _compile(source: str, text: str, token: Token) -> re.Pattern[str]:
-    """A Java-style regular expression (named groups `(?<name>...)`) compiled for Python."""
-    converted = _NAMED_GROUP.sub(r"(?P<\1>", source)
-    try:
-        return re.compile(converted)
-    except re.error as error:
-        raise QueryError(f"invalid regular expression: {error.msg}", text, token.start,
-                         token.end) from None
-
-
-def _glob(pattern: str, names: tuple[str, ...]) -> re.Pattern[str]:
-    """`parse`'s glob: each * captures as little as it can, a final * the rest of the value."""
-    pieces = pattern.split("*")
-    regex = ""
-    for index, piece in enumerate(pieces):
-        regex += re.escape(piece)
-        if index < len(names):
-            last = index == len(names) - 1 and pieces[-1] == ""
-            regex += f"(?P<{_group(index)}>.*)" if last else f"(?P<{_group(index)}>.*?)"
-    return re.compile(regex, re.DOTALL)
-
-
-def _group(index: int) -> str:
-    return f"g{index}"
 
 
 __all__ = ["parse_query", "QueryError", "DURATION_UNITS", "MAX_LIMIT"]

@@ -6,8 +6,8 @@ scans (GetQueryResults then shows the statistics so far), and Complete, Failed o
 at once, beyond which StartQuery is refused with LimitExceededException, as on AWS; finished
 queries are kept (the last KEPT per account) for GetQueryResults and DescribeQueries.
 
-Pure: the events come from `source(account, region, groups, start_ms, end_ms)`, which the
-server reads from moto's backend and tests from a list.
+Pure: the events come from `source(account, region, groups, start_ms, end_ms)`, newest first,
+which the server reads from moto's backend and tests from a list.
 """
 
 from __future__ import annotations
