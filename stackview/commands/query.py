@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any
 
-from stackview.commands.base import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, connect
+from stackview.commands.base import EXIT_OK, EXIT_USAGE, CliError, connect
 from stackview.commands.safe_text import clean, one_line
 
 DEFAULT_SINCE = "1h"

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Sparkline, Static
 

@@ -32,15 +32,15 @@ from textual.widgets import Footer, Input, Static, TextArea
 
 from stackview.aws.errors import UserError
 from stackview.aws.insights import MAX_LOG_GROUPS, MalformedQuery
-from stackview.aws.insights_run import QUEUED, QueryProgress, QueryRun
+from stackview.aws.insights_run import QueryRun
 from stackview.logs.insights import all_queries, find_query
 from stackview.logs.insights_results import chart_of, insights_time_ms, log_group_of, request_id_of
-from stackview.logs.since import SinceError, parse_since
 from stackview.models.insights import CANCELLED, COMPLETE, QueryResults, QueryScope, ResultRow, SavedQuery
 from stackview.screens.insights.discovery import discover_fields, resolve_groups
 from stackview.screens.insights.editor import QueryEditor
 from stackview.screens.insights.picker import QueryPicker
 from stackview.screens.insights.results import SHOWN_ROWS, ChartView, results_table
+from stackview.screens.insights.status import ended_text, progress_text, time_range
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import AppScreen, LogScope
 from stackview.widgets.host import Host
@@ -55,23 +55,6 @@ DEFAULT_QUERY = "fields @timestamp, @message, @logStream, @log\n| sort @timestam
 PROGRESS_SECONDS = 0.25
 #: The last query typed on this app's Insights screens: reopening the screen brings it back.
 _LAST_QUERY: WeakKeyDictionary[Any, str] = WeakKeyDictionary()
-
-
-def _size(count: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if count < 1000 or unit == "GB":
-            return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
-        count /= 1000
-    return f"{count:,.1f} GB"
-
-
-def progress_text(progress: QueryProgress) -> str:
-    """The status line while a query runs (pure: tested without a screen)."""
-    stats = progress.statistics
-    if progress.state == QUEUED:
-        return f"queued {progress.elapsed_s:.0f}s: {progress.note or 'waiting for a free query slot'}"
-    return (f"{progress.state.lower()} {progress.elapsed_s:.1f}s · {stats.records_matched:,.0f} matched of "
-            f"{stats.records_scanned:,.0f} records scanned · {_size(stats.bytes_scanned)} · {progress.rows:,} rows so far")
 
 
 class InsightsScreen(AppScreen):
@@ -240,23 +223,15 @@ class InsightsScreen(AppScreen):
         return int(self.host.clock().timestamp() * 1000)
 
     def _time_range(self) -> tuple[int, int] | None:
-        now = self._now_ms()
         since = self.query_one("#insights-since", Input)
         until = self.query_one("#insights-until", Input)
-        for field, label in ((since, "since"), (until, "until")):
-            try:
-                parse_since(field.value or ("now" if field is until else ""), now)
-            except SinceError as exc:
-                self._show_hint(f"{label}: {exc}")
-                field.focus()
-                return None
-        start = parse_since(since.value, now)
-        end = parse_since(until.value or "now", now)
-        if end <= start:
-            self._show_hint("until must come after since")
-            until.focus()
+        found = time_range(since.value, until.value, self._now_ms())
+        if isinstance(found[0], str):
+            field, message = found
+            self._show_hint(str(message))
+            (since if field == "since" else until).focus()
             return None
-        return start, end
+        return found  # type: ignore[return-value]
 
     def action_run(self) -> None:
         query = self.editor.text
@@ -317,12 +292,8 @@ class InsightsScreen(AppScreen):
             self.editor.focus()
             self.editor.point_at(outcome.start, outcome.end)
             return
-        stats = outcome.statistics
-        state = "complete" if outcome.status == COMPLETE else outcome.status.lower()
-        missing = f" · no log group yet, left out: {', '.join(run.missing)}" if run.missing else ""
-        self._status(f"{state} in {run.progress.elapsed_s:.1f}s · {len(outcome.rows):,} rows · "
-                     f"{stats.records_matched:,.0f} matched of {stats.records_scanned:,.0f} records scanned · "
-                     f"{_size(stats.bytes_scanned)}{missing}", error=outcome.status not in (COMPLETE, CANCELLED))
+        self._status(ended_text(outcome, run.progress.elapsed_s, run.missing),
+                     error=outcome.status not in (COMPLETE, CANCELLED))
         self.results = outcome
         self.call_later(self._show_results, outcome)
 
