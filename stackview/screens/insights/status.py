@@ -37,8 +37,9 @@ def ended_text(results: QueryResults, elapsed_s: float, missing: list[str]) -> s
     state = "complete" if results.status == "Complete" else results.status.lower()
     left_out = f" · no log group yet, left out: {', '.join(missing)}" if missing else ""
     rows = len(results.rows)
-    return (f"{state} in {elapsed_s:.1f}s · {rows:,} row{'s' if rows != 1 else ''} · {stats.records_matched:,.0f} matched "
-            f"of {stats.records_scanned:,.0f} records scanned · {size_text(stats.bytes_scanned)}{left_out}")
+    return (f"{state} in {elapsed_s:.1f}s · {rows:,} row{'s' if rows != 1 else ''} · "
+            f"{stats.records_matched:,.0f} matched of {stats.records_scanned:,.0f} records scanned · "
+            f"{size_text(stats.bytes_scanned)}{left_out}")
 
 
 def time_range(since: str, until: str, now_ms: int) -> tuple[int, int] | tuple[str, str]:
