@@ -19,7 +19,8 @@ from stackview.commands.demo_server import add_realism_options
 #: Subcommands, each a module in stackview.commands with `add_parser(subparsers, parents)`
 #: that registers its parser and sets `run` (a function of the parsed args returning an exit code)
 #: with `parser.set_defaults(run=...)`.
-COMMANDS: tuple[str, ...] = ("demo_server", "logs", "invoke", "throttle", "audit", "config", "status", "sources")
+COMMANDS: tuple[str, ...] = ("demo_server", "logs", "invoke", "throttle", "audit", "config", "status", "sources",
+                             "query")
 
 
 def connection_options(*, for_subcommand: bool) -> argparse.ArgumentParser:

@@ -450,6 +450,32 @@ def _keymap(check: _Check, value: object, path: tuple, line: int | None) -> dict
     return keymap
 
 
+#: StartQuery's longest query string; a query name stays one short line.
+MAX_QUERY_LENGTH = 10_000
+_QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+
+
+def _queries(check: _Check, value: object, path: tuple, line: int | None) -> dict[str, str]:
+    data = check.mapping(value, path, line)
+    queries: dict[str, str] = {}
+    for name, text in (data or {}).items():
+        where = data.line_of(name)  # type: ignore[union-attr]
+        here = path + (name,)
+        if not isinstance(name, str) or not _QUERY_NAME.match(name):
+            check.add(here, f"a query name is a word of letters, digits, '-', '_', '.' or ':' "
+                      f"(up to 64), got {describe(name)}", where)
+            continue
+        if not isinstance(text, str) or not text.strip():
+            check.add(here, f"expected the query's text (a Logs Insights query), got {describe(text)}", where)
+            continue
+        if len(text) > MAX_QUERY_LENGTH:
+            check.add(here, f"the query has {len(text):,} characters; Logs Insights takes at most "
+                      f"{MAX_QUERY_LENGTH:,}", where)
+            continue
+        queries[name] = text.strip()
+    return queries
+
+
 _TOP: dict[str, Callable] = {
     "default_profile": _aws_profile,
     "default_region": _region,
@@ -460,6 +486,7 @@ _TOP: dict[str, Callable] = {
     "health": _health,
     "keymap": _keymap,
     "profiles": _profiles,
+    "queries": _queries,
 }
 
 

@@ -144,7 +144,16 @@ def config_as_dict(config: Config) -> dict[str, Any]:
         "keymap": dict(config.keymap),
         "profiles": {name: {key: value for key, value in vars(settings).items() if value is not None}
                      for name, settings in config.profiles.items()},
+        "queries": dict(config.queries),
     }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text (a saved query) as a `|` block, as one would write it in the file."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 
 
 def _settings_section(config: Config, problems: list[Problem]) -> list[str]:
@@ -152,7 +161,7 @@ def _settings_section(config: Config, problems: list[Problem]) -> list[str]:
     unreadable = read_only_unreadable(problems)
     if unreadable is not None:  # what the levers do: a read-only setting that cannot be read holds
         settings["read_only"] = True
-    text = yaml.safe_dump(settings, sort_keys=False, default_flow_style=False)
+    text = yaml.dump(settings, Dumper=_Dumper, sort_keys=False, default_flow_style=False)
     lines = ["", "Settings in effect (valid as a config file)"]
     for line in text.splitlines():
         if unreadable is not None and line == "read_only: true":

@@ -100,6 +100,9 @@ class Config:
     """Binding id -> comma-separated keys, as Textual's `App.set_keymap` expects."""
     profiles: Mapping[str, ProfileSettings] = field(default_factory=dict)
     """AWS profile name -> settings for that profile only."""
+    queries: Mapping[str, str] = field(default_factory=dict)
+    """Your own Logs Insights queries: name -> query text (`:insights` lists them, `stackview
+    query --canned NAME` runs them; a name shared with a canned query means yours)."""
 
 
 @dataclass(frozen=True)

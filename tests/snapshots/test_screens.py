@@ -177,3 +177,33 @@ def test_invoke_screen_before_sending(snap_compare, snapshot_app, theme) -> None
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_insights_cold_starts_chart(snap_compare, snapshot_app, theme) -> None:
+    """Logs Insights on a stack: a canned `stats ... by bin(5m)` query, its chart and its rows."""
+    from stackview.screens.insights.screen import InsightsScreen
+
+    app = snapshot_app(theme)
+
+    async def before(pilot: Pilot) -> None:
+        await settle(pilot)
+        app.open("insights", stack="thumbnails-prod", canned="cold-starts", since="3h")
+        await wait_for(pilot, lambda: isinstance(app.screen, InsightsScreen), 20, "the insights screen")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.scope is not None, 20, "the stack's log groups")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.current is None and screen.results is not None
+                       and bool(screen.query("RecordTable")) and bool(screen.query_one("RecordTable").records),
+                       30, "the results")
+        await pilot.press("escape")  # leave the editor: the table has the focus, no cursor blinks
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_function_invocations(snap_compare, snapshot_app) -> None:
+    """The Invocations tab: the last invocations from REPORT lines, cold starts and outcomes."""
+    app = snapshot_app(THEMES[0])
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=run(lambda a: a.open("function", "thumbnails-prod-convert-file"), "7"))

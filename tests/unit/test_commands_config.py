@@ -54,7 +54,7 @@ def test_no_config_file_prints_defaults_and_exits_0(home, capsys):
         "logs": {"buffer_lines": 100000, "requests_per_second": 4.0},
         "health": {"window_minutes": 15, "refresh_seconds": 60, "error_rate_threshold": 5.0,
                    "detail_calls_per_minute": 60},
-        "keymap": {}, "profiles": {},
+        "keymap": {}, "profiles": {}, "queries": {},
     }
     # No --profile, no AWS_PROFILE: botocore's profile named "default" is the one in use.
     assert "  default (in use): theme stackview-dark, read-only no" in out

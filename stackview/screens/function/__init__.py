@@ -1,2 +1,2 @@
 """One Lambda function: its screen (`screen.py`) and one module per tab (overview, versions,
-aliases, concurrency, metrics). The levers it offers are in `stackview.screens.levers`."""
+aliases, concurrency, metrics, invocations). The levers it offers are in `stackview.screens.levers`."""

@@ -1,4 +1,5 @@
-"""One Lambda function: Overview, Versions, Aliases, Concurrency and Metrics tabs, logs, invoke, levers.
+"""One Lambda function: Overview, Versions, Aliases, Concurrency, Metrics and Invocations tabs, logs,
+Logs Insights, invoke, levers.
 
 The levers (throttle, unthrottle, reserved concurrency, alias traffic) are bindings of this
 screen whose `check_action` answers False in read-only mode, so they vanish from the footer and
@@ -16,6 +17,7 @@ from stackview.models import console
 from stackview.models.functions import Alias, FunctionVersion
 from stackview.screens.function.aliases import AliasesPanel
 from stackview.screens.function.concurrency import ConcurrencyPanel
+from stackview.screens.function.invocations import InvocationsPanel
 from stackview.screens.function.metrics import MetricsPanel
 from stackview.screens.function.overview import OverviewPanel
 from stackview.screens.function.triggers import TriggersPanel
@@ -31,7 +33,7 @@ from stackview.widgets.filter_input import FilterInput
 from stackview.widgets.record_table import RecordTable
 from stackview.widgets.tabbed import TabbedScreen, tab_bindings
 
-TABS = ("overview", "versions", "aliases", "concurrency", "metrics", "triggers")
+TABS = ("overview", "versions", "aliases", "concurrency", "metrics", "triggers", "invocations")
 #: Actions that change something in the account (invoking runs code): hidden in read-only mode.
 MUTATIONS = frozenset({"throttle", "unthrottle", "reserve", "alias_weight", "alias_promote",
                        "alias_rollback", "invoke"})
@@ -49,6 +51,7 @@ class FunctionScreen(TabbedScreen):
         Binding("c", "copy", "Copy", show=False, id="function.copy"),
         Binding("slash", "filter", "Filter", show=False, id="function.filter"),
         Binding("l", "logs", "Logs", id="function.logs"),
+        Binding("L", "insights", "Insights", show=False, id="function.insights"),
         Binding("i", "invoke", "Invoke", id="function.invoke"),
         Binding("v", "reveal", "Reveal", id="function.reveal"),
         # The same key while values are shown, so the footer says what pressing it will do.
@@ -89,6 +92,8 @@ class FunctionScreen(TabbedScreen):
                 yield MetricsPanel(self.function_name)
             with TabPane("Triggers", id="triggers"):
                 yield TriggersPanel(self.function_name)
+            with TabPane("Invocations", id="invocations"):
+                yield InvocationsPanel(self.function_name)
         yield FilterInput(id="function-filter")
         yield Footer()
 
@@ -137,6 +142,9 @@ class FunctionScreen(TabbedScreen):
 
     def action_logs(self) -> None:
         self.host.open("logs")
+
+    def action_insights(self) -> None:
+        self.host.open("insights", functions=(self.function_name,))
 
     def action_invoke(self) -> None:
         self.host.open("invoke", self.function_name, qualifier=self.selected_qualifier())

@@ -27,6 +27,7 @@ from stackview.logs.request import merge, pretty_message
 from stackview.models import LogEvent
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import AppScreen
+from stackview.widgets.host import Host
 from stackview.widgets.literal import literal_text, neutralize
 from stackview.widgets.styles import style_for
 
@@ -48,16 +49,26 @@ class RequestScreen(AppScreen):
     AUTO_FOCUS = "VerticalScroll"
 
     def __init__(self, request_id: str, lines: Sequence[LogEvent], parser: LogParser, *,
-                 groups: Sequence[str] = (), budget: Any = None) -> None:
+                 groups: Sequence[str] = (), budget: Any = None, start_ms: int | None = None) -> None:
         super().__init__()
         self.request_id = request_id
         self.lines: list[LogEvent] = list(lines)
         self.parser = parser
         self.groups = list(groups)
         self.budget = budget
+        #: When the request is known to have run (epoch ms) if no line is held: the search
+        #: looks back from there rather than from now.
+        self.start_ms = start_ms
         self.crumb = f"request {request_id[:8]}"
         self.searched = False  # the CloudWatch query has answered
         self._tail: Any = None
+
+    @classmethod
+    def create(cls, host: Host, target: str = "", *, lines: Sequence[LogEvent] = (), groups: Sequence[str] = (),
+               start_ms: int | None = None, functions: dict[str, str] | None = None) -> RequestScreen:
+        """From another screen (Insights results, the Invocations tab): the request `target`,
+        the lines already at hand, the groups to search and when it ran."""
+        return cls(target, lines, LogParser(functions), groups=groups, start_ms=start_ms)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -89,7 +100,9 @@ class RequestScreen(AppScreen):
         from stackview.logs.tail import Tail
 
         first = min((e.timestamp for e in self.lines), default=None)
-        start = (first if first is not None else int(datetime.now(timezone.utc).timestamp() * 1000)) - LOOK_BACK_MS
+        if first is None:
+            first = self.start_ms if self.start_ms is not None else int(datetime.now(timezone.utc).timestamp() * 1000)
+        start = first - LOOK_BACK_MS
         found: list[LogEvent] = []
         self._tail = tail = Tail(self.host.session, self.groups, start_ms=start,
                                  pattern=f'"{self.request_id}"', follow=False, live_tail=False,

@@ -18,7 +18,7 @@ How data flows, and why:
 Keys (ids in `BINDINGS`): 0-6 since (tail, 1m, 5m, 15m, 30m, 1h, 3h), `f` follow/pause, `G` end
 and follow, `w` wrap, `t` timestamps, `/` filter, `x` context around matches (`+` / `-` more or
 fewer lines), `s` search (n / N), Enter request (of any line: see `stackview.logs.attribution`),
-`c` copy line (as shown: control characters escaped), Ctrl+S save, `r` reload, Esc back. Space
+`c` copy line (as shown: control characters escaped), Ctrl+S save, `r` reload, `L` Logs Insights over the same groups, Esc back. Space
 stays page-down, as in a pager.
 """
 
@@ -88,6 +88,7 @@ class LogsScreen(RequestDrillDown, AppScreen):
         Binding("c", "copy_line", "Copy", id="logs.copy"),
         Binding("ctrl+s", "save", "Save", id="logs.save"),
         Binding("r", "reload", "Reload", id="logs.reload"),
+        Binding("L", "insights", "Insights", show=False, id="logs.insights"),
         *(
             Binding(str(n), f"since('{since}')", f"Since {since}", show=n in (0, 3, 5),
                     id=f"logs.since.{since}")
@@ -322,6 +323,11 @@ class LogsScreen(RequestDrillDown, AppScreen):
 
     def action_reload(self) -> None:
         self.restart_tail()
+
+    def action_insights(self) -> None:
+        """Logs Insights over what this view follows, from its "since" window."""
+        self.host.open("insights", stack=self.stack, functions=tuple(self.functions),
+                       groups=tuple(s.log_group for s in self.sources), since=self.since)
 
     def action_toggle_follow(self) -> None:
         self.view.set_following(not self.view.following)

@@ -36,6 +36,7 @@ class StackScreen(TabbedScreen):
         Binding("c", "copy", "Copy", id="stack.copy"),
         Binding("slash", "filter", "Filter", id="stack.filter"),
         Binding("l", "logs", "Logs", id="stack.logs"),
+        Binding("L", "insights", "Insights", show=False, id="stack.insights"),
         Binding("T", "throttle_stack", "Kill switch", id="stack.throttle"),
         Binding("U", "unthrottle_stack", "Restore", id="stack.unthrottle"),
         # On the Events tab its own `o` (older events) wins: the focused table's panel binds it.
@@ -87,6 +88,9 @@ class StackScreen(TabbedScreen):
 
     def action_logs(self) -> None:
         self.host.open("logs")
+
+    def action_insights(self) -> None:
+        self.host.open("insights", stack=self.stack_name)
 
     def action_throttle_stack(self) -> None:
         throttle_stack(self.levers, self.stack_ref, self.stack_name)
