@@ -34,7 +34,7 @@ class FlakyPanel(DataPanel):
         super().__init__(id="flaky")
         self.retry_cap = cap
         self.failing = failing
-        self.fetches = 0
+        self.calls = 0  # fetches that ran (DataPanel.fetches counts those started)
         self.delays: list[float] = []
         self.retry_jitter = lambda: jitter
 
@@ -47,11 +47,11 @@ class FlakyPanel(DataPanel):
         return delay
 
     def fetch(self) -> str:
-        self.fetches += 1
+        self.calls += 1
         if self.failing > 0:
             self.failing -= 1
             raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
-        return f"answer {self.fetches}"
+        return f"answer {self.calls}"
 
     def show(self, data: str) -> None:
         self.query_one("#flaky-body", Static).update(data)
@@ -134,7 +134,7 @@ async def test_a_failed_panel_retries_by_itself_with_a_growing_delay(make_app) -
         assert "cannot reach the endpoint" in error_line(flaky) and "retrying" in error_line(flaky)
         await wait_for(pilot, lambda: flaky.data is not None, timeout=20, message="the endpoint back")
         # Three failures, three retries, each wait twice the one before, up to the cap; no `r`.
-        assert flaky.delays == [0.2, 0.4, 0.8] and flaky.fetches == 4
+        assert flaky.delays == [0.2, 0.4, 0.8] and flaky.calls == 4
         assert flaky.error is None and not flaky.has_class("-failed") and flaky.failures == 0
         assert str(flaky.query_one("#flaky-body", Static).render()) == "answer 4"
         # A success resets the back-off: the next failure waits the first delay again.
@@ -153,7 +153,7 @@ async def test_r_retries_at_once(make_app) -> None:
         assert "retrying in 60 s" in error_line(flaky) or "retrying in 59 s" in error_line(flaky)
         await pilot.press("r")
         await wait_for(pilot, lambda: flaky.data is not None, message="the retry on r")
-        assert flaky.fetches == 2 and flaky.delays == [60.0]
+        assert flaky.calls == 2 and flaky.delays == [60.0]
 
 
 async def test_repeated_and_empty_row_keys_are_all_drawn(make_app) -> None:

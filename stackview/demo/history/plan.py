@@ -24,7 +24,6 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from stackview.demo.history.orders import QUEUE, old_order, orders_api, orders_worker
 from stackview.demo.history.queues import QueueSim, SimMessage

@@ -34,9 +34,19 @@ def settle(history: History, *, now: datetime, created: dict[str, datetime]) -> 
         alarms.apply(backend, alarm, (when + timedelta(minutes=1)).timestamp())
     start = now - timedelta(hours=3)
     transitions = alarms.replay(backend, start.timestamp(), now.timestamp())
+    _settle_mappings()
     if history.queue is not None:
         _hand_over_queue(history, now)
     return {"alarms": len(backend.alarms), "transitions": transitions}
+
+
+def _settle_mappings() -> None:
+    """The seeded mappings were created with their stacks, days ago: Enabled, not Creating (a
+    lever pulled the moment the world is ready must find them settled)."""
+    from moto.awslambda.models import lambda_backends
+
+    for mapping in lambda_backends[catalog.ACCOUNT][catalog.REGION]._event_source_mappings.values():
+        mapping._stackview_changed_at = float("-inf")
 
 
 def _hand_over_queue(history: History, now: datetime) -> None:

@@ -200,7 +200,7 @@ def detail_lines(row: TriggerRow) -> list[str]:
         lines.append(f"Source  {p.source_arn or '-'}" + (f"  account {p.source_account}" if p.source_account else ""))
         lines.append(f"Statement {p.sid}")
     elif row.kind == "function-dead-letter" and row.target:
-        lines.append(f"The function's dead-letter target (asynchronous invocations that failed every retry)")
+        lines.append("The function's dead-letter target (asynchronous invocations that failed every retry)")
         lines.append(row.target.arn)
         if row.target.queue is None:
             lines.append("A topic holds no messages: its subscribers received them.")

@@ -77,7 +77,6 @@ class EventDetailScreen(Interruptible, ModalScreen[None]):
         self.now_text = now_text
 
     def compose(self) -> ComposeResult:
-        event = self.event
         with Vertical():
             yield Static(id="event-title")
             with VerticalScroll(id="event-scroll"):
