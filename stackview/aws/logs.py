@@ -11,8 +11,10 @@ raw `nextToken` into the form the paginator's `StartingToken` expects).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from botocore.paginate import TokenEncoder
@@ -46,6 +48,18 @@ class LogPage:
 
     events: list[LogEvent]
     next_token: str | None
+    date_ms: int | None = None  # the answer's HTTP Date (AWS's clock, whole seconds), if any
+
+
+def response_date_ms(page: dict[str, Any]) -> int | None:
+    """The HTTP `Date` of an answer in epoch ms (None when absent or unreadable)."""
+    date = ((page.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}).get("date")
+    if not date:
+        return None
+    try:
+        return int(parsedate_to_datetime(date).timestamp() * 1000)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def resume_token(next_token: str) -> str:
@@ -54,14 +68,16 @@ def resume_token(next_token: str) -> str:
 
 
 def to_events(log_group: str, raw_events: Iterable[dict[str, Any]]) -> list[LogEvent]:
-    """FilterLogEvents dictionaries -> LogEvents (a hot loop: up to 10,000 per page)."""
+    """FilterLogEvents dictionaries -> LogEvents (a hot loop: up to 10,000 per page). Stream
+    names are interned: a stream's thousands of events then share one string."""
     make = LogEvent
+    stream = sys.intern
     return [
         make(
             raw.get("timestamp", 0),
             raw.get("ingestionTime", 0),
             log_group,
-            raw.get("logStreamName", ""),
+            stream(raw.get("logStreamName", "")),
             raw.get("eventId", ""),
             raw.get("message", ""),
         )
@@ -97,7 +113,11 @@ def filter_pages(
     if next_token:
         kwargs["PaginationConfig"]["StartingToken"] = resume_token(next_token)
     for page in client.get_paginator("filter_log_events").paginate(**kwargs):
-        yield LogPage(to_events(log_group, page.get("events", ())), page.get("nextToken") or None)
+        yield LogPage(
+            to_events(log_group, page.get("events", ())),
+            page.get("nextToken") or None,
+            response_date_ms(page),
+        )
 
 
 def start_live_tail(client: Any, group_arns: list[str], pattern: str = "") -> Any:

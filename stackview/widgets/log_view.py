@@ -14,7 +14,7 @@ Cursor, key actions and search live in `LogViewKeys` (log_view_keys.py), mixed i
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from stackview.logs.buffer import EventBuffer
+from stackview.logs.gaps import is_gap
 from stackview.models import LogEvent
 from stackview.widgets.log_view_keys import LogViewKeys
 
@@ -101,6 +102,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         self._start = 0  # rows before this index were dropped from the buffer
         self._ends = array("q")  # wrap mode: cumulative line count through each row
         self._indexed_until = buffer.first_seq  # next sequence number to index
+        self._revision = buffer.revision  # the buffer's rewrites seen
         self._max_width = 0
         self._cache: OrderedDict[int, list[Strip]] = OrderedDict()  # by sequence number
         self._cache_width = -1
@@ -127,6 +129,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
     def refresh_rows(self) -> None:
         """Index what the engine appended since the last call, and forget what was dropped.
         Called on the UI thread after each delivered batch."""
+        self._drop_rewritten()
         first, stop = self.buffer.first_seq, self.buffer.next_seq
         start = max(self._indexed_until, first)
         if start < stop:
@@ -138,6 +141,23 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         if self.following:
             self._follow_end()
         self.refresh()
+
+    def _drop_rewritten(self) -> None:
+        """The buffer merged events in place (a late or back-filled event): forget the rows
+        from the first rewritten sequence number on, so that they are indexed again."""
+        revision = self.buffer.revision
+        seq = self.buffer.rewritten_from(self._revision)
+        self._revision = revision
+        if seq is None or seq >= self._indexed_until:
+            return
+        cut = bisect_left(self._seqs, seq, lo=self._start)
+        del self._seqs[cut:]
+        if self.wrap:
+            del self._ends[cut:]
+        self._indexed_until = seq
+        self._cache.clear()
+        if self.cursor >= self.row_count:
+            self.cursor = self.row_count - 1
 
     def _follow_end(self) -> None:
         self.cursor = self.row_count - 1
@@ -152,6 +172,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         self._start = 0
         self._max_width = 0
         self._cache.clear()
+        self._revision = self.buffer.revision
         first = self.buffer.first_seq
         events = self.buffer.snapshot()
         self._indexed_until = first + len(events)
@@ -193,6 +214,9 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
             indexes = range(len(events))
         else:
             indexes = list(self.matcher.filter([e.message for e in events]))
+            gaps = [i for i, e in enumerate(events) if is_gap(e)]  # never hidden by a filter
+            if gaps:
+                indexes = sorted(set(indexes).union(gaps))
         self._seqs.extend(first_seq + i for i in indexes)
         widest = self._max_width
         for i in indexes:

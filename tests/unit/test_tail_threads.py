@@ -45,6 +45,7 @@ def fast_tail(session, groups, **kwargs) -> Tail:
     kwargs.setdefault("rate", 200.0)
     kwargs.setdefault("poll_interval", 0.02)
     kwargs.setdefault("window_ms", 0)
+    kwargs.setdefault("sweep_every_ms", 500)  # late arrivals found within a second
     return Tail(session, groups, **kwargs)
 
 

@@ -10,10 +10,14 @@ How data flows, and why:
   without waiting (its threads are daemons) and whatever it still writes lands in a buffer nobody
   reads. Every tail of this screen shares one `RequestBudget`, so restarts and the request
   drill-down never exceed the configured FilterLogEvents rate together.
-- `/` changes the filter: the buffer is re-filtered at once (`LogView.set_matcher`) and the tail's
-  server-side query restarts with the new pattern (`Tail.set_filter`). Lines an older, narrower
-  pattern kept out of the buffer are not fetched again beyond the tail's overlap window: `r`
-  reloads the whole window with the current pattern (the screen says so when it matters).
+- `/` changes the filter: the buffer is re-filtered at once (`LogView.set_matcher`) and the tail
+  goes on with the new pattern (`Tail.set_filter`). The tail runs with `merge=True`: it knows
+  which pattern each stretch of the window was fetched with (stackview/logs/coverage.py), so
+  what the old pattern left out is fetched again and merged into the buffer in time order
+  (clearing `ERROR` after a minute brings back that minute's other lines), while a narrower
+  filter over an unfiltered stretch costs no request. After any sequence of filter changes the
+  buffer holds the window's events in order; a stretch that cannot be fetched again shows as a
+  gap line, and a full buffer drops lines the filter hides before lines it shows.
 
 Keys (ids in `BINDINGS`): 0-6 since (tail, 1m, 5m, 15m, 30m, 1h, 3h), `f` follow/pause, `G` end
 and follow, `w` wrap, `t` timestamps, `/` filter, `s` search (n / N), Enter request, `c` copy line,
@@ -112,7 +116,7 @@ class LogsScreen(AppScreen):
         self.saved: Path | None = None  # the last file written by Ctrl+S
         self.start_ms: int | None = None  # where the current tail began (epoch ms)
         self._leaving = threading.Event()
-        self._drained = (-1, -1)
+        self._drained = (-1, -1, -1)
         self._ticks = 0
         self._live_note = ""
 
@@ -213,7 +217,7 @@ class LogsScreen(AppScreen):
         if old is not None:
             old.stop(timeout=0)
         self.buffer = EventBuffer(self.host.config.logs.buffer_lines)
-        self._drained = (-1, -1)
+        self._drained = (-1, -1, -1)
         self.view.set_buffer(self.buffer)
         self.phase = "starting the tail ..."
         session, sources, budget, leaving = self.host.session, self.sources, self.budget, self._leaving
@@ -222,7 +226,7 @@ class LogsScreen(AppScreen):
         def open_tail() -> Tail:
             # Making the clients is blocking work: done here, not on the UI thread.
             tail = Tail(session, sources, start_ms=start_ms, pattern=pattern, follow=True,
-                        budget=budget, buffer=buffer, on_batch=_ignore, live_tail=True)
+                        budget=budget, buffer=buffer, on_batch=_ignore, live_tail=True, merge=True)
             tail.start()
             if leaving.is_set():  # the screen was left while it was starting
                 tail.stop(timeout=0)
@@ -246,7 +250,7 @@ class LogsScreen(AppScreen):
     def _drain(self) -> None:
         """Index what the tail appended since the last tick (the only per-event UI work)."""
         buffer = self.buffer
-        mark = (buffer.first_seq, buffer.next_seq)
+        mark = (buffer.first_seq, buffer.next_seq, buffer.revision)
         changed = mark != self._drained
         if changed:
             self._drained = mark
@@ -260,6 +264,9 @@ class LogsScreen(AppScreen):
     # -- status ------------------------------------------------------------------------------
     def view_state(self) -> ViewState:
         view = self.view
+        phase = self.phase
+        if not phase and self.tail is not None and self.tail.stats().backfilling:
+            phase = "fetching what the previous filter left out ..."
         return ViewState(
             since=self.since,
             pattern=self.pattern,
@@ -269,7 +276,7 @@ class LogsScreen(AppScreen):
             wrap=view.wrap,
             timestamps=self.formatter.timestamp_mode,
             search=view.search,
-            phase=self.phase,
+            phase=phase,
         )
 
     def _show_status(self) -> None:
@@ -378,13 +385,10 @@ class LogsScreen(AppScreen):
         pattern = text.strip()
         if pattern == self.pattern:
             return
-        previous, self.pattern = self.pattern, pattern
+        self.pattern = pattern
         self.view.set_matcher(compile_filter(pattern))
         if self.tail is not None:
-            self.tail.set_filter(pattern)
-        if previous and self.tail is not None:
-            self.notify(f"Lines the previous filter left out are fetched again for the last seconds only; "
-                        f"r reloads since {self.since}", timeout=6, markup=False)
+            self.tail.set_filter(pattern)  # fetches what the previous pattern left out, merged in
         self._update_title()
 
     # -- drill-down ------------------------------------------------------------------------------
