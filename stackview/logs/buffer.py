@@ -144,7 +144,16 @@ class EventBuffer(Generic[T]):
         unmatched = None
         overflow = self._len + len(batch) - self.capacity
         if overflow > 0 and self._keep is not None:
-            unmatched = self._evict_unmatched(overflow + self.capacity // EVICT_SLACK)
+            kept, unmatched = self._without_unmatched(self.snapshot() + batch,
+                                                      overflow + self.capacity // EVICT_SLACK)
+            if unmatched is not None:
+                # Everything is renumbered: start from an empty ring (same first_seq).
+                self._dropped += self._len + len(batch) - len(kept)
+                self._slots = [None] * self.capacity
+                self._head = 0
+                self._len = 0
+                self._rewritten(self._first_seq)
+                batch = kept
         oldest_kept = self._len + len(batch) - self.capacity
         dropped_upto = None
         if oldest_kept > 0:
@@ -155,31 +164,23 @@ class EventBuffer(Generic[T]):
             return NOTHING
         return Evicted(unmatched, dropped_upto)
 
-    def _evict_unmatched(self, wanted: int) -> int | None:
-        """Remove up to `wanted` of the oldest events the keep predicate refuses; returns the
+    def _without_unmatched(self, items: list[T], wanted: int) -> tuple[list[T], int | None]:
+        """`items` minus up to `wanted` of the oldest the keep predicate refuses, and the
         timestamp of the newest removed (None if none could be)."""
-        items = self.snapshot()
         matches = self._keep.matches
         removed = 0
         newest = None
         kept: list[T] = []
         for n, item in enumerate(items):
-            if removed < wanted and not is_gap(item) and not matches(item.message):  # type: ignore[attr-defined]
+            if removed >= wanted:
+                kept.extend(items[n:])
+                break
+            if not is_gap(item) and not matches(item.message):  # type: ignore[attr-defined]
                 removed += 1
                 newest = item.timestamp  # type: ignore[attr-defined]
-                continue
-            kept.append(item)
-            if removed >= wanted:
-                kept.extend(items[n + 1 :])
-                break
-        if not removed:
-            return None
-        self._slots = kept + [None] * (self.capacity - len(kept))
-        self._head = 0
-        self._len = len(kept)
-        self._dropped += removed
-        self._rewritten(self._first_seq)
-        return newest
+            else:
+                kept.append(item)
+        return kept, newest
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -198,12 +198,14 @@ class TailEngine:
         rate = self.budget.rate
         polled = [p for p in self.pollers.values() if not p.done and not p.paused and not p.in_history]
         idle = sum(1 for p in polled if not p.active(now))
-        idle_interval = max(self.poll_interval * IDLE_SLOWER, idle / (rate * IDLE_SHARE))
+        active = len(polled) - idle
+        # Idle groups get a quarter of the budget, or whatever active groups leave over.
+        spare = max(rate * IDLE_SHARE, (rate - active / self.poll_interval) * 0.9)
+        idle_interval = max(self.poll_interval * IDLE_SLOWER, idle / spare)
         if not poller.active(now):
             return idle_interval
-        active = len(polled) - idle
-        spare = rate - (idle / idle_interval if idle else 0.0)
-        return max(self.poll_interval, active / max(spare * 0.95, rate * 0.1))
+        left = rate - (idle / idle_interval if idle else 0.0)
+        return max(self.poll_interval, active / max(left * 0.95, rate * 0.1))
 
     def run_job(self, job: Job) -> PollResult:
         """Take a budget slot, make the request, then fold the result in."""

@@ -120,6 +120,7 @@ class GroupPoller:
         self.in_history = True
         self._history_local_ms: int | None = None  # local time of the history's first request
         self._open_local_ms: int | None = None  # ... and of its open-ended last piece
+        self._newest_ms = -FAR_FUTURE_MS  # the newest timestamp the history returned
         self.cycle: Scan | None = None
         self.backfills: list[Scan] = []
         self.next_cycle_at = 0.0  # engine clock (seconds)
@@ -272,6 +273,8 @@ class GroupPoller:
                 self.history[index : index + 1] = scan.split(pieces, self.clock.cursor_time(got.after_ms))
         if scan.done and scan.end_ms is None:
             self._open_local_ms = scan.started_local_ms
+        if page.events:
+            self._newest_ms = max(self._newest_ms, page.events[-1].timestamp)
         head = self.history_head()
         if head is not None:
             self.watermark_ms = max(self.watermark_ms, head.progress_ms - 1)
@@ -290,7 +293,8 @@ class GroupPoller:
         last = self._open_local_ms if self._open_local_ms is not None else first
         self._cycle_done(first, SWEEP)
         self._cycle_done(last, SHORT)
-        self.last_new = now  # active until its cycles say otherwise
+        if self._newest_ms >= self.cursor_ms - IDLE_AFTER * 1000:
+            self.last_new = now  # events lately: active until its cycles say otherwise
         return PollResult(fresh, cycle_done=True)
 
     def _cycle_page(self, scan: Scan, fresh: list[LogEvent], page: LogPage, got: Fetched, now: float) -> PollResult:
