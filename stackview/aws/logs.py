@@ -11,6 +11,7 @@ raw `nextToken` into the form the paginator's `StartingToken` expects).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from stackview.models import LogEvent
 
 MAX_PAGE_EVENTS = 10_000  # FilterLogEvents' own ceiling (also bounded by 1 MB per page)
 LIVE_TAIL_READ_TIMEOUT = 60  # Live Tail sends an update every second while the session lives
+LAMBDA_PREFIX = "/aws/lambda/"
+MANY_GROUPS = 20  # more groups than this are looked up in one listing, whatever their prefix
 
 
 def logs_client(session: AwsSession) -> Any:
@@ -131,16 +134,24 @@ def start_live_tail(client: Any, group_arns: list[str], pattern: str = "") -> An
 def log_group_arns(session: AwsSession, names: Iterable[str]) -> dict[str, str]:
     """ARNs (without the trailing `:*`) of the named groups that exist; missing ones are left out.
 
-    Live Tail wants ARNs, FilterLogEvents names. DescribeLogGroups by prefix, exact match kept.
+    Live Tail wants ARNs, FilterLogEvents names. DescribeLogGroups by prefix, exact match kept:
+    one listing under the names' common prefix when they share a long one (a stack's functions:
+    `/aws/lambda/orders-prod-`) or are many, otherwise one call per name.
     """
+    wanted = list(dict.fromkeys(names))
     paginator = logs_client(session).get_paginator("describe_log_groups")
     found: dict[str, str] = {}
-    for name in dict.fromkeys(names):
-        for page in paginator.paginate(logGroupNamePrefix=name):
+    prefix = os.path.commonprefix(wanted) if wanted else ""
+    shared = len(wanted) > 1 and (len(prefix) > len(LAMBDA_PREFIX) or len(wanted) > MANY_GROUPS)
+    for query in [prefix] if shared else wanted:
+        for page in paginator.paginate(**({"logGroupNamePrefix": query} if query else {})):
             for group in page.get("logGroups", []):
-                if group.get("logGroupName") != name:
+                name = group.get("logGroupName")
+                if name not in wanted:
                     continue
                 arn = group.get("logGroupArn") or str(group.get("arn", "")).removesuffix(":*")
                 if arn:
                     found[name] = arn
+            if shared and len(found) == len(wanted):
+                break
     return found

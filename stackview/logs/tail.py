@@ -191,6 +191,7 @@ class Tail:
         self._live_sessions: dict[int, LiveTailSession] = {}
         self._live_close_reason: dict[int, str] = {}
         self._live_arns: dict[str, str] | None = None
+        self._arns_lock = threading.Lock()
         self._rate: deque[tuple[float, int]] = deque()
         self._merge_pending: list[LogEvent] = []
         self._merged_at = 0.0
@@ -370,9 +371,10 @@ class Tail:
 
     def _arns(self) -> dict[str, str]:
         """Every followed group's ARN, read once (DescribeLogGroups) for all sessions."""
-        if self._live_arns is None:
-            self._live_arns = log_group_arns(self.session, list(self.engine.pollers))
-        return self._live_arns
+        with self._arns_lock:
+            if self._live_arns is None:
+                self._live_arns = log_group_arns(self.session, list(self.engine.pollers))
+            return self._live_arns
 
     def _live_loop(self, index: int) -> None:
         engine = self.engine
