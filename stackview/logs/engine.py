@@ -69,6 +69,7 @@ IDLE_SLOWER = 4  # an idle group is polled at least this many times less often t
 # Job ranks, most urgent first.
 HEAD, ACTIVE, BACKFILL, IDLE, AHEAD = range(5)
 _CYCLE = object()  # "start a new follow cycle" (the scan is made when the job is taken)
+_SWEEP = object()  # "start a sweep"
 
 Job = tuple[GroupPoller, Scan]
 
@@ -170,7 +171,9 @@ class TailEngine:
                 return None, max(0.01, wait)
             _, poller, scan = best
             if scan is _CYCLE:
-                scan = poller.start_cycle(self.wall_ms())
+                scan = poller.start_cycle(self.wall_ms(), active=poller.active(now))
+            elif scan is _SWEEP:
+                scan = poller.start_sweep()
             scan.busy = True
             return (poller, scan), 0.0
 
@@ -183,11 +186,17 @@ class TailEngine:
                 if not scan.busy:
                     yield (HEAD if head else AHEAD), scan.progress_ms, scan.not_before, scan
                 head = False
-        elif poller.cycle is not None:
-            if not poller.cycle.busy:
-                yield ACTIVE, 0, poller.cycle.not_before, poller.cycle
-        elif not poller.paused:
-            yield (ACTIVE if poller.active(now) else IDLE), poller.next_cycle_at, poller.next_cycle_at, _CYCLE
+        else:
+            if poller.cycle is not None:
+                if not poller.cycle.busy:
+                    yield ACTIVE, 0, poller.cycle.not_before, poller.cycle
+            elif not poller.paused:
+                yield (ACTIVE if poller.active(now) else IDLE), poller.next_cycle_at, poller.next_cycle_at, _CYCLE
+            if poller.sweep is not None:
+                if not poller.sweep.busy:
+                    yield IDLE, 0, poller.sweep.not_before, poller.sweep
+            elif poller.active(now) and poller.sweep_due(self.wall_ms()):
+                yield IDLE, -1, 0.0, _SWEEP
         for scan in poller.backfills:
             if not scan.busy:
                 yield BACKFILL, -scan.start_ms, scan.not_before, scan
@@ -195,7 +204,7 @@ class TailEngine:
     def interval(self, poller: GroupPoller, now: float) -> float:
         """Seconds until the next cycle of `poller`: the budget is shared so that active groups
         get what idle ones do not need."""
-        rate = self.budget.rate
+        rate = self.budget.current_rate  # lower while throttled: fewer calls, fewer throttles
         polled = [p for p in self.pollers.values() if not p.done and not p.paused and not p.in_history]
         idle = sum(1 for p in polled if not p.active(now))
         active = len(polled) - idle
@@ -222,8 +231,6 @@ class TailEngine:
             result = poller.fold(scan, got, self.budget, self.matcher, now)
             if result.delay:
                 scan.not_before = now + result.delay
-                if poller.cycle is None and not poller.in_history:
-                    poller.next_cycle_at = now + result.delay
             if result.cycle_done and not poller.in_history:
                 poller.next_cycle_at = now + self.interval(poller, now)
                 self.live.cycle_done(poller, scan)

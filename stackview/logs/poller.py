@@ -16,7 +16,7 @@ visible late (seconds, up to ~30 s), so a later query must start before S. Re-re
 - a *sweep* every `SWEEP_EVERY_MS` starts `overlap` before the last sweep's start: whatever
   arrived later than that is found by it, so nothing up to `overlap` late is lost (such an event
   shows up to `SWEEP_EVERY_MS` after it became visible: the price of reading each event about
-  five times instead of thirty).
+  five times instead of thirty). A sweep runs beside the short cycles, never in their way.
 Repeats are dropped by eventId (`RecentIds`), remembered only for timestamps a later cycle can
 still return (at or after the next sweep's start): memory follows the event rate, not the
 session's length, and a one-shot read (which never re-reads) remembers nothing.
@@ -121,11 +121,11 @@ class GroupPoller:
         self._history_local_ms: int | None = None  # local time of the history's first request
         self._open_local_ms: int | None = None  # ... and of its open-ended last piece
         self._newest_ms = -FAR_FUTURE_MS  # the newest timestamp the history returned
-        self.cycle: Scan | None = None
+        self.cycle: Scan | None = None  # the short cycle under way
+        self.sweep: Scan | None = None  # the sweep under way
         self.backfills: list[Scan] = []
         self.next_cycle_at = 0.0  # engine clock (seconds)
-        self._next_start: int | None = None  # forced start of the next cycle (filter change)
-        self.sweep_next = False  # the next cycle is a sweep (a Live Tail session ended)
+        self.sweep_next = False  # sweep at once (a Live Tail session ended, a new pattern)
         self.cursor_ms = start_ms
         self.sweep_cursor_ms = start_ms
         self.ids = RecentIds()
@@ -168,19 +168,29 @@ class GroupPoller:
         seen = lateness[0][1] if lateness else 0
         return max(SHORT_OVERLAP_MS, min(self.overlap_ms, SHORT_OVERLAP_MAX_MS, seen * 3 // 2 + SHORT_OVERLAP_MS))
 
-    def start_cycle(self, local_ms: int) -> Scan:
-        """A new follow cycle: a sweep when the last one is `SWEEP_EVERY_MS` old, else short."""
-        now = self.clock.cursor_time(local_ms)
-        if self._next_start is not None:
-            start, kind = self._next_start, SHORT
-            self._next_start = None
-        elif self.sweep_next or now - self.sweep_cursor_ms >= self.sweep_every_ms:
-            start, kind = self.sweep_cursor_ms - self.overlap_ms, SWEEP
+    def start_cycle(self, local_ms: int, *, active: bool = True) -> Scan:
+        """A new follow cycle: short, or for an idle group a sweep when one is due (an idle
+        group has no sweeps beside its cycles: they would cost more than its polls)."""
+        if not active and self.sweep_due(local_ms):
             self.sweep_next = False
+            start, kind = self.sweep_cursor_ms - self.overlap_ms, SWEEP
         else:
             start, kind = self.cursor_ms - self.short_overlap(local_ms), SHORT
         self.cycle = Scan(self.group, max(self.start_ms, start), None, self.pattern, kind)
         return self.cycle
+
+    def sweep_due(self, local_ms: int) -> bool:
+        """Whether a sweep should start (one at a time, beside the short cycles: a sweep that
+        takes several pages never delays the short cycles that keep the lag low)."""
+        if self.sweep is not None or self.in_history or self.paused or self.done:
+            return False
+        return self.sweep_next or self.clock.cursor_time(local_ms) - self.sweep_cursor_ms >= self.sweep_every_ms
+
+    def start_sweep(self) -> Scan:
+        self.sweep_next = False
+        start = self.sweep_cursor_ms - self.overlap_ms
+        self.sweep = Scan(self.group, max(self.start_ms, start), None, self.pattern, SWEEP)
+        return self.sweep
 
     def advance_cursor(self, server_ms: int) -> None:
         """Something else (Live Tail) saw everything up to `server_ms`."""
@@ -305,11 +315,15 @@ class GroupPoller:
             self.watermark_ms = max(self.watermark_ms, progress)
         if not scan.done:
             return PollResult(fresh)
-        self.cycle = None
-        self.cycles += 1
+        lane = scan is self.sweep
+        if lane:
+            self.sweep = None
+        else:
+            self.cycle = None
+            self.cycles += 1
         assert scan.started_local_ms is not None
         self._cycle_done(scan.started_local_ms, scan.kind)
-        return PollResult(fresh, cycle_done=True)
+        return PollResult(fresh, cycle_done=not lane)
 
     def _cycle_done(self, started_local_ms: int, kind: str) -> None:
         server = self.clock.cursor_time(started_local_ms)
@@ -397,21 +411,25 @@ class GroupPoller:
             self.error = None
         if self.in_history:
             head = self.history_head()
-            boundary = head.progress_ms if head is not None else self.start_ms
+            resume = head.progress_ms if head is not None else self.start_ms
             skip = frozenset(head.ids_at_progress) if head is not None else frozenset()
             cancelled = [s for s in self.history if not s.done]
-            self.history = [Scan(self.group, boundary, None, pattern, HISTORY, skip=skip)]
+            self.history = [Scan(self.group, resume, None, pattern, HISTORY, skip=skip)]
+            # When following, the sweep after the history reads from `ids_floor` on with the
+            # new pattern: from there on (late arrivals included) it is the new pattern's.
+            boundary = min(resume, self.ids_floor) if self.follow else resume
         else:
-            if self.cycle is not None:
-                cancelled.append(self.cycle)
-                self.cycle = None
-            boundary = max(self.start_ms, self.cursor_ms - self.short_overlap(local_ms))
+            cancelled.extend(s for s in (self.cycle, self.sweep) if s is not None)
+            self.cycle = self.sweep = None
+            # Late arrivals of the last `overlap` were only looked at with the old pattern: the
+            # new one takes over from the sweep's start, and sweeps at once.
+            boundary = max(self.start_ms, self.sweep_cursor_ms - self.overlap_ms)
+            self.sweep_next = True
             if not self.follow:  # a one-shot read that had finished: read the window again
                 boundary = self.start_ms
                 self.in_history = True
                 self.history = [Scan(self.group, boundary, None, pattern, HISTORY)]
                 self.watermark_ms = boundary - 1
-            self._next_start = boundary
             self.next_cycle_at = 0.0
         cancelled.extend(self.backfills)
         self.backfills = []
