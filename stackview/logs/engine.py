@@ -62,7 +62,8 @@ from stackview.models import LogEvent
 #: It is the floor of the follow lag, so it is short; an event later than this is still
 #: delivered, only out of order (counted in `late`), and the sweeps still find it.
 DEFAULT_WINDOW_MS = 500
-DEFAULT_MAX_HELD = 20_000  # events waiting in the reorderer before fetching ahead stops
+DEFAULT_MAX_HELD = 30_000  # events waiting in the reorderer before fetching ahead stops
+MIN_HISTORY_PAGE = 2_000
 IDLE_SHARE = 0.25  # share of the request budget idle groups may use
 IDLE_SLOWER = 4  # an idle group is polled at least this many times less often than an active one
 
@@ -110,6 +111,10 @@ class TailEngine:
         self.matcher = matcher
         self.merge = merge
         self.max_held = max_held
+        groups = list(dict.fromkeys(groups))
+        # Reading histories in time order holds about a page of every group ahead of the one
+        # furthest behind: with many groups, smaller history pages keep that within max_held.
+        self.page_size = max(MIN_HISTORY_PAGE, min(page_size, max_held // len(groups)))
         self.poll_interval = poll_interval
         self.window_ms = window_ms if follow and not merge else 0
         self.server_clock = ServerClock()
@@ -125,9 +130,10 @@ class TailEngine:
                 window_ms=self.window_ms,
                 poll_interval=poll_interval,
                 page_size=page_size,
+                history_page_size=self.page_size,
                 pages=pages,
             )
-            for group in dict.fromkeys(groups)
+            for group in groups
         }
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)  # notified when work or events appear
@@ -148,9 +154,11 @@ class TailEngine:
         """The request to make now (marked busy), or None and how long until one is due."""
         with self.lock:
             now = self.clock()
-            held = len(self.reorder)
-            behind = min((p.watermark_ms for p in self.pollers.values() if p.in_history and p.holds_order),
-                         default=FAR_FUTURE_MS)
+            # Events held for ordering, and those the history requests in flight may bring.
+            in_flight = sum(1 for p in self.pollers.values() if p.in_history for s in p.history if s.busy)
+            held = len(self.reorder) + in_flight * self.page_size
+            history = [p for p in self.pollers.values() if p.in_history and p.holds_order]
+            behind = min(history, key=lambda p: (p.watermark_ms, p.group)) if history else None
             best: tuple[tuple, GroupPoller, Any] | None = None
             wait = 0.5
             for poller in self.pollers.values():
@@ -159,7 +167,9 @@ class TailEngine:
                 for rank, order, due, scan in self._jobs(poller, now):
                     if rank == AHEAD and held >= self.max_held:
                         continue
-                    if rank == HEAD and held >= self.max_held and poller.watermark_ms > behind:
+                    # Past the cap, only the group all others wait for reads on, one page at a time.
+                    if rank == HEAD and held >= self.max_held and (
+                            poller is not behind or any(s.busy for s in poller.history)):
                         continue
                     if due > now:
                         wait = min(wait, due - now)

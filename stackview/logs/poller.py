@@ -101,6 +101,7 @@ class GroupPoller:
         window_ms: int = 0,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         page_size: int = 10_000,
+        history_page_size: int | None = None,
         pages: PageSource = filter_pages,
         rng: random.Random | None = None,
     ) -> None:
@@ -114,6 +115,7 @@ class GroupPoller:
         self.window_ms = window_ms
         self.poll_interval = poll_interval
         self.page_size = page_size
+        self.history_page_size = history_page_size or page_size
         self._page_source = pages
         self._rng = rng or random.Random()
         self.history: list[Scan] = [Scan(group, start_ms, None, pattern, HISTORY)]
@@ -207,7 +209,8 @@ class GroupPoller:
 
     def fetch(self, scan: Scan, client: Any, wall_ms: Callable[[], int]) -> Fetched:
         """Make the request (no lock held; the caller took a budget slot)."""
-        pages = scan.open_pages(client, self._page_source, self.page_size)
+        limit = self.history_page_size if scan.kind == HISTORY else self.page_size
+        pages = scan.open_pages(client, self._page_source, limit)
         before = wall_ms()
         if scan.started_local_ms is None:
             scan.started_local_ms = before
@@ -277,7 +280,7 @@ class GroupPoller:
 
     def _history_page(self, scan: Scan, fresh: list[LogEvent], page: LogPage, got: Fetched, now: float) -> PollResult:
         if not scan.done and scan.token:
-            pieces = scan.pieces_for(len(page.events), self.page_size, self.clock.cursor_time(got.after_ms))
+            pieces = scan.pieces_for(len(page.events), self.history_page_size, self.clock.cursor_time(got.after_ms))
             if pieces > 1:
                 index = self.history.index(scan)
                 self.history[index : index + 1] = scan.split(pieces, self.clock.cursor_time(got.after_ms))

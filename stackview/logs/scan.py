@@ -13,6 +13,7 @@ comes from the density the pages have shown so far (see `pieces_for`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +26,8 @@ SHORT = "short"  # a follow cycle re-reading only a little before the last cycle
 SWEEP = "sweep"  # a follow cycle re-reading the whole overlap: late arrivals
 BACKFILL = "backfill"  # what a new filter pattern wants of a range fetched with another
 
-SLICE_PAGES = 2  # pages a piece should hold (fewer pieces: fewer short last pages)
-MAX_SPLIT = 8  # pieces one split makes at most
+PIECE_PAGES = 0.8  # a piece should fit in one page (a second, short page would cost a request)
+MAX_SPLIT = 16  # pieces one split makes at most
 MIN_PIECE_MS = 2_000  # never cut finer than this
 DENSE_PAGE = 1_000  # a page this full (or half the page size) shows a dense stretch
 
@@ -111,7 +112,7 @@ class Scan:
         if rest < 2 * MIN_PIECE_MS or span <= 0:
             return 1
         expected = self.seen * rest / span
-        pieces = int(expected // (SLICE_PAGES * page_events))
+        pieces = math.ceil(expected / (PIECE_PAGES * page_events))
         return max(1, min(MAX_SPLIT, pieces, rest // MIN_PIECE_MS))
 
     def split(self, pieces: int, end_estimate: int) -> list[Scan]:

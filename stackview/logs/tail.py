@@ -51,7 +51,8 @@ from stackview.models import LogEvent
 
 RATE_WINDOW_S = 5.0
 DEFAULT_WORKERS = 4
-DEFAULT_QUEUE_EVENTS = 20_000
+DEFAULT_QUEUE_EVENTS = 10_000
+QUEUE_CHUNK = 2_000  # events per batch handed to a reader (a release can hold a whole page or more)
 MERGE_EVERY = 0.5
 _END = None
 
@@ -353,7 +354,8 @@ class Tail:
         if self.on_batch is not None:
             self.on_batch(batch)
         else:
-            self._put(batch)
+            for start in range(0, len(batch), QUEUE_CHUNK):
+                self._put(batch[start : start + QUEUE_CHUNK])
 
     def _put(self, item: list[LogEvent] | None) -> None:
         while not self._stop.is_set() or item is _END:
