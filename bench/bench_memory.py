@@ -87,6 +87,17 @@ from stackview.aws.session import AwsSession
 from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION
 from stackview.models import Target
 from stackview.screens.logs.screen import LogsScreen
+if os.environ.get("BENCH_WORKERS"):
+    import stackview.logs.tail as T
+    T.DEFAULT_WORKERS = int(os.environ["BENCH_WORKERS"])
+if os.environ.get("BENCH_HELD"):
+    import stackview.logs.engine as E
+    E.DEFAULT_MAX_HELD = int(os.environ["BENCH_HELD"])
+    import stackview.logs.tail as T
+    T.Tail.__init__.__kwdefaults__["max_held"] = int(os.environ["BENCH_HELD"])
+if os.environ.get("BENCH_STRIPS"):
+    import stackview.widgets.log_view as LV
+    LV.STRIP_CACHE_SIZE = int(os.environ["BENCH_STRIPS"])
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 def rss_mb():
@@ -100,6 +111,7 @@ async def main():
     app = create_app(AwsSession(Target(region=DEMO_REGION, endpoint_url=endpoint, demo=True), credentials=DEMO_CREDENTIALS))
     out = {"before": None, "marks": {}}
     marks = [m for m in (100_000, 500_000, 1_000_000) if m <= total]
+    snapshots = []
     started = time.perf_counter()
     async with app.run_test(size=(160, 50)) as pilot:
         out["before"] = rss_mb()
@@ -111,8 +123,23 @@ async def main():
             if tail is None:
                 continue
             delivered = tail.stats().delivered
+            if trace and os.environ.get("BENCH_MEMORY_PEAKS"):
+                import tracemalloc
+                cur, pk = tracemalloc.get_traced_memory()
+                tracemalloc.reset_peak()
+                engine = tail.engine
+                out.setdefault("peaks", []).append((round(time.perf_counter() - started, 1), delivered, round(cur / 2**20), round(pk / 2**20), len(engine.reorder), round(rss_mb())))
             while marks and delivered >= marks[0]:
                 out["marks"][marks.pop(0)] = round(rss_mb())
+                if trace:
+                    import tracemalloc
+                    out.setdefault("traced_at", []).append(round(tracemalloc.get_traced_memory()[0] / 2**20))
+                    snapshots.append(tracemalloc.take_snapshot())
+                if os.environ.get("BENCH_MEMORY_COUNT"):
+                    import collections, gc
+                    counts = collections.Counter(type(o).__name__ for o in gc.get_objects())
+                    out.setdefault("blocks", []).append(sys.getallocatedblocks())
+                    out.setdefault("types", []).append(counts.most_common(8))
             if delivered >= total and not any(p.in_history for p in tail.engine.pollers.values()):
                 break
             if time.perf_counter() - started > 1800:
@@ -124,8 +151,11 @@ async def main():
         out["peak"] = round(hwm_mb())
         if trace:
             import tracemalloc
+            out["traced_peak"] = round(tracemalloc.get_traced_memory()[1] / 2**20)
             snapshot = tracemalloc.take_snapshot()
             out["top"] = [str(s) for s in snapshot.statistics("filename")[:8]]
+            if len(snapshots) >= 2:
+                out["top"] += ["growth:"] + [str(s) for s in snapshots[-1].compare_to(snapshots[0], "lineno")[:10]]
     print(json.dumps(out))
 
 asyncio.run(main())

@@ -100,27 +100,41 @@ def filter_pages(
 ) -> Iterator[LogPage]:
     """FilterLogEvents pages from `start_ms`, each `next()` being one request.
 
+    Each request is a fresh paginator resumed from the last token, taken one page and dropped:
+    a paginator suspended between pages keeps its last parsed answer alive (10,000 events as
+    dictionaries), and a tail pauses many queries between pages (one per history piece, per
+    group), which is where memory went. Nothing but the token is held between requests.
+
     `interleaved=True` is ignored by AWS (its results are always in timestamp order) but makes
     emulators that concatenate streams (moto) sort them the same way.
     """
-    kwargs: dict[str, Any] = {
-        "logGroupName": log_group,
-        "startTime": max(0, start_ms),
-        "interleaved": True,
-        "PaginationConfig": {"PageSize": limit},
-    }
-    if end_ms is not None:
-        kwargs["endTime"] = end_ms
-    if pattern:
-        kwargs["filterPattern"] = pattern
-    if next_token:
-        kwargs["PaginationConfig"]["StartingToken"] = resume_token(next_token)
-    for page in client.get_paginator("filter_log_events").paginate(**kwargs):
-        yield LogPage(
-            to_events(log_group, page.get("events", ())),
-            page.get("nextToken") or None,
-            response_date_ms(page),
-        )
+    token = next_token
+    while True:
+        kwargs: dict[str, Any] = {
+            "logGroupName": log_group,
+            "startTime": max(0, start_ms),
+            "interleaved": True,
+            "PaginationConfig": {"PageSize": limit, "MaxItems": None},
+        }
+        if end_ms is not None:
+            kwargs["endTime"] = end_ms
+        if pattern:
+            kwargs["filterPattern"] = pattern
+        if token:
+            kwargs["PaginationConfig"]["StartingToken"] = resume_token(token)
+        pages = iter(client.get_paginator("filter_log_events").paginate(**kwargs))
+        page = next(pages, None)
+        pages.close()  # type: ignore[attr-defined]
+        if page is None:
+            return
+        token = page.get("nextToken") or None
+        # Held in a list and popped into the yield, so that this frame, suspended until the
+        # next request, keeps no reference to the page it handed out.
+        box = [LogPage(to_events(log_group, page.get("events", ())), token, response_date_ms(page))]
+        del page, pages
+        yield box.pop()
+        if token is None:
+            return
 
 
 def start_live_tail(client: Any, group_arns: list[str], pattern: str = "") -> Any:

@@ -22,8 +22,8 @@ Two ways to deliver, chosen by the consumer:
   window for late arrivals. An idle group does not hold the others; when it wakes up its events
   leave at once, counted in `late` if later ones already left.
 - merge (`merge=True`, the log view): the consumer puts events in order itself (its buffer
-  merges), so events leave as soon as their own group has them (only histories still hold
-  back), and a filter change fetches again what the old pattern left out (see coverage.py).
+  merges), so events leave as soon as they are fetched, nothing waits in the reorderer, and a
+  filter change fetches again what the old pattern left out (see coverage.py).
 
 Live Tail: once the history of a session's groups is in hand (at most 10 groups per session,
 several sessions for more groups), `wanted_sessions()` says it may start. When it starts, each
@@ -286,10 +286,16 @@ class TailEngine:
         if not events:
             return
         if self.handoff is not None:
+            # Only what a live session may still stream is worth remembering: an event stamped
+            # before its group's floor is history (the replay filter drops Live Tail's copies of
+            # such events), and remembering every one of them is how memory grew with the
+            # events seen (issue 9: 752 MB after a million).
             kept = []
+            pollers = self.pollers
             for e in events:
                 matcher = self.handoff.get(e.log_group)
-                if matcher is None or matcher.admit(source, (e.log_group, e.log_stream, e.timestamp, e.message)):
+                if matcher is None or e.timestamp < pollers[e.log_group].floor_ms or matcher.admit(
+                        source, (e.log_group, e.log_stream, e.timestamp, e.message)):
                     kept.append(e)
             events = kept
         self.reorder.add(events)
@@ -314,17 +320,18 @@ class TailEngine:
         """Events at or before this time may leave: every source that holds order is
         complete up to it."""
         with self.lock:
+            if self.merge:
+                return FAR_FUTURE_MS  # the consumer puts events in their place: nothing waits
             now = self.clock()
             marks = []
             for poller in self.pollers.values():
                 if not poller.holds_order or poller.paused:
                     continue
-                if poller.in_history or (not self.merge and poller.active(now)):
+                if poller.in_history or poller.active(now):
                     marks.append(poller.watermark_ms)
-            if not self.merge:
-                marks.extend(self.live.watermarks())
+            marks.extend(self.live.watermarks())
             threshold = min(marks) if marks else FAR_FUTURE_MS
-            if self.follow and not self.merge:
+            if self.follow:
                 threshold = min(threshold, self.server_clock.ordering_time(self.wall_ms()) - self.window_ms)
             return threshold
 

@@ -32,7 +32,7 @@ from stackview.logs.gaps import is_gap
 from stackview.models import LogEvent
 from stackview.widgets.log_view_keys import LogViewKeys
 
-STRIP_CACHE_SIZE = 4096
+STRIP_CACHE_SIZE = 512  # a few screens of rendered rows; more only churns memory under a fast tail
 
 
 class LineFormatter(Protocol):
