@@ -9,12 +9,10 @@ Flow: a request's page (poller: skip, local filter, repeats by eventId) or a Liv
 (events of groups not followed dropped, repeats across Live Tail and polling dropped by content)
 -> `Reorderer` -> `release()`; back-fill pages after a filter change -> `release_merge()`.
 
-What is asked next (`next_job`), most urgent first: the history piece that holds the others back
-(the group furthest behind), cycles of active groups (their poll interval shrinks to what the
-shared budget allows, so the lag of an active group does not depend on how many idle ones are
-followed), back-fills, cycles of idle groups, then later history pieces fetched ahead, as long as
-fewer than `max_held` events wait in the reorderer: memory is bounded by that, by the pages in
-flight and by the time window of the repeat memory, never by the number of events seen.
+What is asked next and how often each group is polled: schedule.py (the group all others wait
+for first, active groups before idle ones, fetching ahead only while fewer than `max_held`
+events wait): memory is bounded by that, by the pages in flight and by the time window of the
+repeat memory, never by the number of events seen.
 
 Two ways to deliver, chosen by the consumer:
 - strict (`merge=False`, the CLI): events leave in timestamp order across groups, held until
@@ -56,6 +54,7 @@ from stackview.logs.poller import (
     PollResult,
 )
 from stackview.logs.scan import Scan
+from stackview.logs.schedule import cycle_interval, next_job
 from stackview.models import LogEvent
 
 #: How long events wait for late arrivals before leaving in timestamp order (strict delivery).
@@ -64,13 +63,6 @@ from stackview.models import LogEvent
 DEFAULT_WINDOW_MS = 500
 DEFAULT_MAX_HELD = 30_000  # events waiting in the reorderer before fetching ahead stops
 MIN_HISTORY_PAGE = 2_000
-IDLE_SHARE = 0.25  # share of the request budget idle groups may use
-IDLE_SLOWER = 4  # an idle group is polled at least this many times less often than an active one
-
-# Job ranks, most urgent first.
-HEAD, ACTIVE, BACKFILL, IDLE, AHEAD = range(5)
-_CYCLE = object()  # "start a new follow cycle" (the scan is made when the job is taken)
-_SWEEP = object()  # "start a sweep"
 
 Job = tuple[GroupPoller, Scan]
 
@@ -152,79 +144,11 @@ class TailEngine:
 
     def next_job(self) -> tuple[Job | None, float]:
         """The request to make now (marked busy), or None and how long until one is due."""
-        with self.lock:
-            now = self.clock()
-            # Events held for ordering, and those the history requests in flight may bring.
-            in_flight = sum(1 for p in self.pollers.values() if p.in_history for s in p.history if s.busy)
-            held = len(self.reorder) + in_flight * self.page_size
-            history = [p for p in self.pollers.values() if p.in_history and p.holds_order]
-            behind = min(history, key=lambda p: (p.watermark_ms, p.group)) if history else None
-            best: tuple[tuple, GroupPoller, Any] | None = None
-            wait = 0.5
-            for poller in self.pollers.values():
-                if poller.done:
-                    continue
-                for rank, order, due, scan in self._jobs(poller, now):
-                    if rank == AHEAD and held >= self.max_held:
-                        continue
-                    # Past the cap, only the group all others wait for reads on, one page at a time.
-                    if rank == HEAD and held >= self.max_held and (
-                            poller is not behind or any(s.busy for s in poller.history)):
-                        continue
-                    if due > now:
-                        wait = min(wait, due - now)
-                        continue
-                    key = (rank, order)
-                    if best is None or key < best[0]:
-                        best = (key, poller, scan)
-            if best is None:
-                return None, max(0.01, wait)
-            _, poller, scan = best
-            if scan is _CYCLE:
-                scan = poller.start_cycle(self.wall_ms(), active=poller.active(now))
-            elif scan is _SWEEP:
-                scan = poller.start_sweep()
-            scan.busy = True
-            return (poller, scan), 0.0
-
-    def _jobs(self, poller: GroupPoller, now: float):
-        if poller.in_history:
-            head = True
-            for scan in poller.history:
-                if scan.done:
-                    continue
-                if not scan.busy:
-                    yield (HEAD if head else AHEAD), scan.progress_ms, scan.not_before, scan
-                head = False
-        else:
-            if poller.cycle is not None:
-                if not poller.cycle.busy:
-                    yield ACTIVE, 0, poller.cycle.not_before, poller.cycle
-            elif not poller.paused:
-                yield (ACTIVE if poller.active(now) else IDLE), poller.next_cycle_at, poller.next_cycle_at, _CYCLE
-            if poller.sweep is not None:
-                if not poller.sweep.busy:
-                    yield IDLE, 0, poller.sweep.not_before, poller.sweep
-            elif poller.active(now) and poller.sweep_due(self.wall_ms()):
-                yield IDLE, -1, 0.0, _SWEEP
-        for scan in poller.backfills:
-            if not scan.busy:
-                yield BACKFILL, -scan.start_ms, scan.not_before, scan
+        return next_job(self)
 
     def interval(self, poller: GroupPoller, now: float) -> float:
-        """Seconds until the next cycle of `poller`: the budget is shared so that active groups
-        get what idle ones do not need."""
-        rate = self.budget.current_rate  # lower while throttled: fewer calls, fewer throttles
-        polled = [p for p in self.pollers.values() if not p.done and not p.paused and not p.in_history]
-        idle = sum(1 for p in polled if not p.active(now))
-        active = len(polled) - idle
-        # Idle groups get a quarter of the budget, or whatever active groups leave over.
-        spare = max(rate * IDLE_SHARE, (rate - active / self.poll_interval) * 0.9)
-        idle_interval = max(self.poll_interval * IDLE_SLOWER, idle / spare)
-        if not poller.active(now):
-            return idle_interval
-        left = rate - (idle / idle_interval if idle else 0.0)
-        return max(self.poll_interval, active / max(left * 0.95, rate * 0.1))
+        """Seconds until the next cycle of `poller` (see schedule.py)."""
+        return cycle_interval(self, poller, now)
 
     def run_job(self, job: Job) -> PollResult:
         """Take a budget slot, make the request, then fold the result in."""

@@ -24,10 +24,7 @@ session's length, and a one-shot read (which never re-reads) remembers nothing.
 A group that has had no new event for `IDLE_AFTER` seconds is *idle*: the engine polls it less
 often than active ones and lets it not hold the others' events back.
 
-Errors never end a following tail: throttling pushes back the shared budget and the same page is
-asked again (the token is kept); a missing group (a function that never ran has none yet) or a
-missing permission is reported for this group and retried slowly; network and server failures
-are retried with backoff. A one-shot read gives up on a group after a few failures, reported.
+What a failed request means (retry, back off, give up): poll_outcome.py.
 """
 
 from __future__ import annotations
@@ -35,19 +32,19 @@ from __future__ import annotations
 import random
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError, PaginationError
-
-from stackview.aws.errors import THROTTLED, UserError, describe, error_code
+from stackview.aws.errors import UserError
 from stackview.aws.logs import LogPage, filter_pages
 from stackview.logs.budget import RequestBudget
 from stackview.logs.clock import ServerClock
 from stackview.logs.coverage import Coverage
 from stackview.logs.dedupe import RecentIds
+from stackview.logs.poll_outcome import FAR_FUTURE_MS, Fetched, PollResult, failed
 from stackview.logs.scan import BACKFILL, HISTORY, SHORT, SWEEP, Scan
 from stackview.models import LogEvent
+
+__all__ = ["FAR_FUTURE_MS", "Fetched", "GroupPoller", "PollResult"]
 
 DEFAULT_OVERLAP_MS = 30_000
 SHORT_OVERLAP_MS = 1_000
@@ -56,32 +53,8 @@ SWEEP_EVERY_MS = 30_000
 DEFAULT_POLL_INTERVAL = 0.5  # seconds between cycles of an active group (when the budget allows)
 IDLE_AFTER = 30.0  # seconds without a new event: idle
 LATENESS_MEMORY_MS = 120_000
-MISSING_RETRY = 15.0  # seconds between looks for a log group that does not exist (yet)
-DENIED_RETRY = 60.0
-MAX_TRANSIENT_BACKOFF = 8.0
-ONCE_MAX_FAILURES = 5
-FAR_FUTURE_MS = 2**62
 
 PageSource = Callable[..., Iterator[LogPage]]
-
-
-@dataclass
-class Fetched:
-    """What one request gave, before it is folded in (made outside the engine's lock)."""
-
-    page: LogPage | None
-    error: BaseException | None
-    before_ms: int  # local time just before the request
-    after_ms: int  # local time once the answer was read
-
-
-@dataclass
-class PollResult:
-    events: list[LogEvent]  # in timestamp order, new
-    merge: list[LogEvent] = field(default_factory=list)  # back-fill: older than what went out
-    delay: float = 0.0
-    cycle_done: bool = False
-    failed: Scan | None = None  # a back-fill scan given up (the engine marks the gap)
 
 
 class GroupPoller:
@@ -117,7 +90,7 @@ class GroupPoller:
         self.page_size = page_size
         self.history_page_size = history_page_size or page_size
         self._page_source = pages
-        self._rng = rng or random.Random()
+        self.rng = rng or random.Random()
         self.history: list[Scan] = [Scan(group, start_ms, None, pattern, HISTORY)]
         self.in_history = True
         self._history_local_ms: int | None = None  # local time of the history's first request
@@ -143,7 +116,7 @@ class GroupPoller:
         self.duplicates = 0
         self.filtered_out = 0
         self.last_new = -1e18  # engine clock of the last cycle that found a new event
-        self._failures = 0
+        self.failures = 0
         self._lateness: deque[tuple[int, int]] = deque()  # (local ms, lateness ms), max in front
 
     # -- what to ask next -------------------------------------------------------------------
@@ -227,12 +200,12 @@ class GroupPoller:
         """Fold an answer in (under the engine's lock)."""
         self.requests += 1
         if got.error is not None:
-            return self._failed(scan, got.error, budget, now)
+            return failed(self, scan, got.error, budget)
         page = got.page
         assert page is not None
         budget.on_success()
         self.error = None
-        self._failures = 0
+        self.failures = 0
         self.clock.observe_date(page.date_ms, got.after_ms)
         self.clock.observe(page.events, got.after_ms)
         if scan.kind == HISTORY and self._history_local_ms is None:
@@ -350,48 +323,7 @@ class GroupPoller:
 
     # -- errors ----------------------------------------------------------------------------------
 
-    def _failed(self, scan: Scan, exc: BaseException, budget: RequestBudget, now: float) -> PollResult:
-        code = error_code(exc)
-        if code in THROTTLED:
-            budget.on_throttle()
-            return PollResult([])  # same token again; the budget holds everyone back
-        error = describe(exc)
-        if isinstance(exc, PaginationError) or (
-            code == "InvalidParameterException" and "token" in error.message.lower()
-        ):
-            scan.restart()  # the token went stale: the scan starts again, repeats dropped
-            return PollResult([])
-        self.error = error
-        if scan.kind == BACKFILL:
-            self._failures += 1
-            if error.kind in ("not-found", "access-denied", "credentials", "invalid") or self._failures >= ONCE_MAX_FAILURES:
-                scan.done = True
-                self.backfills.remove(scan)
-                return PollResult([], failed=scan)
-            return PollResult([], delay=self._backoff())
-        if error.kind == "not-found":
-            return self._give_up_or_retry(MISSING_RETRY)
-        if error.kind in ("access-denied", "credentials"):
-            return self._give_up_or_retry(DENIED_RETRY)
-        if error.kind == "invalid" and isinstance(exc, ClientError):
-            self._finish()  # the service rejects the query itself: asking again cannot help
-            return PollResult([])
-        self._failures += 1
-        if not self.follow and self._failures >= ONCE_MAX_FAILURES:
-            return self._give_up_or_retry(0.0)
-        return PollResult([], delay=self._backoff())
-
-    def _backoff(self) -> float:
-        ceiling = min(MAX_TRANSIENT_BACKOFF, 0.5 * 2.0 ** (self._failures - 1))
-        return ceiling / 2 + self._rng.random() * ceiling / 2
-
-    def _give_up_or_retry(self, delay: float) -> PollResult:
-        if not self.follow:
-            self._finish()
-            return PollResult([])
-        return PollResult([], delay=delay)
-
-    def _finish(self) -> None:
+    def finish(self) -> None:
         self.done = True
         self.watermark_ms = FAR_FUTURE_MS
         for scan in self.history:

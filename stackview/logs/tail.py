@@ -38,14 +38,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from stackview.aws.errors import describe
 from stackview.aws.log_sources import LogSource
-from stackview.aws.logs import MAX_PAGE_EVENTS, live_tail_client, log_group_arns, logs_client
+from stackview.aws.logs import MAX_PAGE_EVENTS, logs_client
+from stackview.logs.batch_queue import EventQueue
 from stackview.logs.budget import DEFAULT_RATE, RequestBudget
 from stackview.logs.buffer import EventBuffer
-from stackview.logs.order import ORDER_KEY
 from stackview.logs.engine import DEFAULT_MAX_HELD, DEFAULT_WINDOW_MS, TailEngine
-from stackview.logs.livetail import DEADLINE, ENDED, FAILED, STOPPED, TIMEOUT, LiveTailSession, LiveUpdate
+from stackview.logs.live_runner import LiveRunner
+from stackview.logs.livetail import LiveTailSession
+from stackview.logs.order import ORDER_KEY
 from stackview.logs.poller import DEFAULT_OVERLAP_MS, DEFAULT_POLL_INTERVAL, SWEEP_EVERY_MS
 from stackview.models import LogEvent
 
@@ -55,44 +56,6 @@ DEFAULT_QUEUE_EVENTS = 10_000
 QUEUE_CHUNK = 2_000  # events per batch handed to a reader (a release can hold a whole page or more)
 MERGE_EVERY = 0.5
 _END = None
-
-
-class _EventQueue:
-    """Batches handed from the delivery thread to a reader, bounded by the events they hold
-    (a batch larger than the bound still goes through, alone)."""
-
-    def __init__(self, max_events: int) -> None:
-        self.max_events = max_events
-        self._items: deque[list[LogEvent] | None] = deque()
-        self._events = 0
-        self._cond = threading.Condition()
-
-    def put(self, item: list[LogEvent] | None, timeout: float) -> bool:
-        size = len(item) if item else 0
-        with self._cond:
-            if self._events and self._events + size > self.max_events:
-                self._cond.wait(timeout)
-                if self._events and self._events + size > self.max_events:
-                    return False
-            self._items.append(item)
-            self._events += size
-            self._cond.notify_all()
-            return True
-
-    def get(self, timeout: float) -> list[LogEvent] | None:
-        with self._cond:
-            if not self._items:
-                self._cond.wait(timeout)
-                if not self._items:
-                    raise queue.Empty
-            item = self._items.popleft()
-            self._events -= len(item) if item else 0
-            self._cond.notify_all()
-            return item
-
-    def empty(self) -> bool:
-        with self._cond:
-            return not self._items
 
 
 def compile_filter(pattern: str) -> Any:
@@ -127,7 +90,7 @@ class TailStats:
     gaps: int = 0  # stretches that could not be fetched (each shown as a gap line)
 
 
-class Tail:
+class Tail(LiveRunner):
     """Follow (or read once) a set of log groups. See the module docstring for threading."""
 
     def __init__(
@@ -185,7 +148,7 @@ class Tail:
             buffer.set_keep(matcher)
         self.on_batch = on_batch
         self.error: BaseException | None = None
-        self._queue = _EventQueue(queue_events)
+        self._queue = EventQueue(queue_events)
         self._workers = workers or DEFAULT_WORKERS
         self._threads: list[threading.Thread] = []
         self._live_threads: dict[int, threading.Thread] = {}
@@ -363,74 +326,3 @@ class Tail:
                 return
             if item is _END and self._stop.is_set():
                 return
-
-    # -- Live Tail --------------------------------------------------------------------------
-
-    def _close_live(self, reason: str) -> None:
-        for index, session in list(self._live_sessions.items()):
-            self._live_close_reason[index] = reason
-            session.close()
-
-    def _arns(self) -> dict[str, str]:
-        """Every followed group's ARN, read once (DescribeLogGroups) for all sessions."""
-        with self._arns_lock:
-            if self._live_arns is None:
-                self._live_arns = log_group_arns(self.session, list(self.engine.pollers))
-            return self._live_arns
-
-    def _live_loop(self, index: int) -> None:
-        engine = self.engine
-        try:
-            known = self._arns()
-            client = self._live_client or live_tail_client(self.session)
-        except Exception as exc:  # noqa: BLE001 - no Live Tail then; polling goes on
-            engine.on_live_ended(give_up=True, note=describe(exc).one_line(), session=index)
-            return
-        groups = engine.live_groups(index)
-        arns = {g: known[g] for g in groups if g in known}
-        if not arns:
-            engine.on_live_ended(give_up=True, note="no log group to live-tail yet", session=index)
-            return
-        failures = 0
-        while not self._stop.is_set() and engine.live.sessions[index].possible:
-            self._live_close_reason[index] = ""
-            session = LiveTailSession(client, arns, engine.pattern)
-            self._live_sessions[index] = session
-            end = session.run(
-                on_start=lambda: engine.on_live_started(list(arns), session=index),
-                on_update=lambda update: self._on_live_update(session, update, index),
-            )
-            self._live_sessions.pop(index, None)
-            closed = self._live_close_reason.get(index, "")
-            reason = closed if end.reason == STOPPED else end.reason
-            if reason == "stop" or self._stop.is_set():
-                engine.on_live_ended(give_up=False, session=index)
-                return
-            if reason in ("filter", TIMEOUT, DEADLINE):
-                engine.on_live_ended(give_up=False, session=index)
-                failures = 0
-                continue
-            if reason == "sampled":
-                note = "Live Tail was sampling; polling instead so that nothing is missed"
-                engine.on_live_ended(give_up=True, note=note, session=index)
-                return
-            if reason == FAILED:
-                failures += 1
-                note = f"Live Tail interrupted ({end.error.one_line() if end.error else 'network'}); polling"
-                engine.on_live_ended(give_up=False, note=note, session=index)
-                if self._stop.wait(min(60.0, 5.0 * 2 ** (failures - 1))):
-                    return
-                continue
-            note = (
-                "the endpoint's Live Tail is not a live stream; polling"
-                if reason == ENDED
-                else f"Live Tail unavailable ({end.error.one_line() if end.error else reason}); polling"
-            )
-            engine.on_live_ended(give_up=True, note=note, session=index)
-            return
-
-    def _on_live_update(self, session: LiveTailSession, update: LiveUpdate, index: int) -> None:
-        self.engine.on_live_update(update, session=index)
-        if update.sampled:
-            self._live_close_reason[index] = "sampled"
-            session.close()
