@@ -90,16 +90,15 @@ async def run(endpoint: str, names: list[str], probes: int, interval: float) -> 
         thread = threading.Thread(target=writer, args=(endpoint, names, probes, interval, put_done, stop))
         thread.start()
         view = screen.query_one(LogView)
-        checked = 0
         deadline = time.perf_counter() + probes * interval + 30
         while len(seen) < probes and time.perf_counter() < deadline:
             await asyncio.sleep(0.01)
-            count = view.row_count
-            for row in range(checked, count):
+            # Every row, not only the new ones: a probe of one group can be merged in above a
+            # later probe of another group that was shown first.
+            for row in range(view.row_count):
                 event = view.event_at(row)
                 if event is not None and event.message.startswith("lag-probe "):
                     seen.setdefault(int(event.message.split()[1]), time.perf_counter())
-            checked = count
         stop.set()
         thread.join()
     return [seen[n] - put_done[n] for n in sorted(seen) if n in put_done]

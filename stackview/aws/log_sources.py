@@ -2,8 +2,15 @@
 
 A Lambda function writes to `/aws/lambda/<name>` unless its `LoggingConfig.LogGroup` names
 another group (which several functions may share), so each function's configuration is read
-rather than guessed. A function that cannot be read (deleted, no permission) still gets its
-default group, with a warning: its old logs may well be there.
+rather than guessed. For more than a few functions (a 200-function stack) one ListFunctions
+listing gives every configuration, 50 to a page, instead of one GetFunctionConfiguration call
+each (200 calls: ten seconds before the first line); names the listing does not show (ARNs,
+functions listed elsewhere) are still read one by one.
+
+A function that cannot be read (no permission) still gets its default group, with a warning.
+A name that is no function at all is followed if its default group exists (a deleted function's
+logs), with a warning; otherwise it is `unknown`: the view warns and keeps following (the group
+may appear), `stackview logs` says no stack or function has that name.
 """
 
 from __future__ import annotations
@@ -14,11 +21,13 @@ from dataclasses import dataclass, field
 from botocore.exceptions import ClientError
 
 from stackview.aws.errors import describe
+from stackview.aws.logs import log_group_arns
 from stackview.aws.session import AwsSession
 from stackview.aws.stacks import describe_stack, stack_resources
 
 LAMBDA_GROUP_PREFIX = "/aws/lambda/"
 MAX_NESTING = 5  # nested stacks deeper than this are not followed (cycles cannot happen, depth can)
+BULK_FROM = 8  # more functions than this: one ListFunctions listing, not a call each
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class Resolution:
 
     sources: list[LogSource] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # neither a function nor an existing group
 
     @property
     def functions_by_group(self) -> dict[str, str]:
@@ -65,6 +75,29 @@ def function_log_group(session: AwsSession, function_name: str) -> str:
     config = session.client("lambda").get_function_configuration(FunctionName=function_name)
     logging = config.get("LoggingConfig") or {}
     return logging.get("LogGroup") or default_log_group(config.get("FunctionName", function_name))
+
+
+def function_log_groups(session: AwsSession, names: list[str]) -> dict[str, str | ClientError]:
+    """Each name's log group, or the error reading its configuration."""
+    wanted = set(names)
+    found: dict[str, str | ClientError] = {}
+    if len(wanted) > BULK_FROM:
+        paginator = session.client("lambda").get_paginator("list_functions")
+        for page in paginator.paginate():
+            for config in page.get("Functions", []):
+                name = config.get("FunctionName", "")
+                if name in wanted:
+                    logging = config.get("LoggingConfig") or {}
+                    found[name] = logging.get("LogGroup") or default_log_group(name)
+            if len(found) == len(wanted):
+                break
+    for name in names:
+        if name not in found:
+            try:
+                found[name] = function_log_group(session, name)
+            except ClientError as exc:
+                found[name] = exc
+    return found
 
 
 def stack_exists(session: AwsSession, name: str) -> bool:
@@ -110,15 +143,25 @@ def resolve_sources(
             resolution.warnings.append(f"stack {stack} has no Lambda functions")
         wanted.extend(found)
     wanted.extend(functions)
-    for name in dict.fromkeys(wanted):
-        try:
-            group = function_log_group(session, name)
-        except ClientError as exc:
-            error = describe(exc, profile=session.profile)
+    names = list(dict.fromkeys(wanted))
+    groups = function_log_groups(session, names)
+    missing = [n for n in names if isinstance(groups[n], ClientError)
+               and describe(groups[n]).kind == "not-found"]  # type: ignore[arg-type]
+    existing = _existing_groups(session, [default_log_group(n) for n in missing])
+    for name in names:
+        group_or_error = groups[name]
+        if isinstance(group_or_error, ClientError):
+            error = describe(group_or_error, profile=session.profile)
             group = default_log_group(name)
-            what = "no function named" if error.kind == "not-found" else "cannot read function"
-            detail = "" if error.kind == "not-found" else f" ({error.message})"
-            resolution.warnings.append(f"{what} {name}{detail}; following {group}")
+            if error.kind != "not-found":
+                resolution.warnings.append(f"cannot read function {name} ({error.message}); following {group}")
+            elif existing is None or group in existing:
+                resolution.warnings.append(f"no function named {name}; following its log group {group}")
+            else:
+                resolution.unknown.append(name)
+                resolution.warnings.append(f"no function named {name}; following {group}")
+        else:
+            group = group_or_error
         short = default_log_group(name)[len(LAMBDA_GROUP_PREFIX) :]
         by_group.setdefault(group, [])
         if short not in by_group[group]:
@@ -127,3 +170,13 @@ def resolve_sources(
         by_group.setdefault(group, [])
     resolution.sources = [LogSource(group, tuple(fns)) for group, fns in by_group.items()]
     return resolution
+
+
+def _existing_groups(session: AwsSession, groups: list[str]) -> set[str] | None:
+    """Which of `groups` exist (None when that cannot be read: assume they might)."""
+    if not groups:
+        return set()
+    try:
+        return set(log_group_arns(session, groups))
+    except ClientError:
+        return None

@@ -11,8 +11,11 @@ raw `nextToken` into the form the paginator's `StartingToken` expects).
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from botocore.paginate import TokenEncoder
@@ -22,6 +25,8 @@ from stackview.models import LogEvent
 
 MAX_PAGE_EVENTS = 10_000  # FilterLogEvents' own ceiling (also bounded by 1 MB per page)
 LIVE_TAIL_READ_TIMEOUT = 60  # Live Tail sends an update every second while the session lives
+LAMBDA_PREFIX = "/aws/lambda/"
+MANY_GROUPS = 20  # more groups than this are looked up in one listing, whatever their prefix
 
 
 def logs_client(session: AwsSession) -> Any:
@@ -46,6 +51,18 @@ class LogPage:
 
     events: list[LogEvent]
     next_token: str | None
+    date_ms: int | None = None  # the answer's HTTP Date (AWS's clock, whole seconds), if any
+
+
+def response_date_ms(page: dict[str, Any]) -> int | None:
+    """The HTTP `Date` of an answer in epoch ms (None when absent or unreadable)."""
+    date = ((page.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}).get("date")
+    if not date:
+        return None
+    try:
+        return int(parsedate_to_datetime(date).timestamp() * 1000)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def resume_token(next_token: str) -> str:
@@ -54,14 +71,16 @@ def resume_token(next_token: str) -> str:
 
 
 def to_events(log_group: str, raw_events: Iterable[dict[str, Any]]) -> list[LogEvent]:
-    """FilterLogEvents dictionaries -> LogEvents (a hot loop: up to 10,000 per page)."""
+    """FilterLogEvents dictionaries -> LogEvents (a hot loop: up to 10,000 per page). Stream
+    names are interned: a stream's thousands of events then share one string."""
     make = LogEvent
+    stream = sys.intern
     return [
         make(
             raw.get("timestamp", 0),
             raw.get("ingestionTime", 0),
             log_group,
-            raw.get("logStreamName", ""),
+            stream(raw.get("logStreamName", "")),
             raw.get("eventId", ""),
             raw.get("message", ""),
         )
@@ -81,23 +100,41 @@ def filter_pages(
 ) -> Iterator[LogPage]:
     """FilterLogEvents pages from `start_ms`, each `next()` being one request.
 
+    Each request is a fresh paginator resumed from the last token, taken one page and dropped:
+    a paginator suspended between pages keeps its last parsed answer alive (10,000 events as
+    dictionaries), and a tail pauses many queries between pages (one per history piece, per
+    group), which is where memory went. Nothing but the token is held between requests.
+
     `interleaved=True` is ignored by AWS (its results are always in timestamp order) but makes
     emulators that concatenate streams (moto) sort them the same way.
     """
-    kwargs: dict[str, Any] = {
-        "logGroupName": log_group,
-        "startTime": max(0, start_ms),
-        "interleaved": True,
-        "PaginationConfig": {"PageSize": limit},
-    }
-    if end_ms is not None:
-        kwargs["endTime"] = end_ms
-    if pattern:
-        kwargs["filterPattern"] = pattern
-    if next_token:
-        kwargs["PaginationConfig"]["StartingToken"] = resume_token(next_token)
-    for page in client.get_paginator("filter_log_events").paginate(**kwargs):
-        yield LogPage(to_events(log_group, page.get("events", ())), page.get("nextToken") or None)
+    token = next_token
+    while True:
+        kwargs: dict[str, Any] = {
+            "logGroupName": log_group,
+            "startTime": max(0, start_ms),
+            "interleaved": True,
+            "PaginationConfig": {"PageSize": limit, "MaxItems": None},
+        }
+        if end_ms is not None:
+            kwargs["endTime"] = end_ms
+        if pattern:
+            kwargs["filterPattern"] = pattern
+        if token:
+            kwargs["PaginationConfig"]["StartingToken"] = resume_token(token)
+        pages = iter(client.get_paginator("filter_log_events").paginate(**kwargs))
+        page = next(pages, None)
+        pages.close()  # type: ignore[attr-defined]
+        if page is None:
+            return
+        token = page.get("nextToken") or None
+        # Held in a list and popped into the yield, so that this frame, suspended until the
+        # next request, keeps no reference to the page it handed out.
+        box = [LogPage(to_events(log_group, page.get("events", ())), token, response_date_ms(page))]
+        del page, pages
+        yield box.pop()
+        if token is None:
+            return
 
 
 def start_live_tail(client: Any, group_arns: list[str], pattern: str = "") -> Any:
@@ -111,16 +148,24 @@ def start_live_tail(client: Any, group_arns: list[str], pattern: str = "") -> An
 def log_group_arns(session: AwsSession, names: Iterable[str]) -> dict[str, str]:
     """ARNs (without the trailing `:*`) of the named groups that exist; missing ones are left out.
 
-    Live Tail wants ARNs, FilterLogEvents names. DescribeLogGroups by prefix, exact match kept.
+    Live Tail wants ARNs, FilterLogEvents names. DescribeLogGroups by prefix, exact match kept:
+    one listing under the names' common prefix when they share a long one (a stack's functions:
+    `/aws/lambda/orders-prod-`) or are many, otherwise one call per name.
     """
+    wanted = list(dict.fromkeys(names))
     paginator = logs_client(session).get_paginator("describe_log_groups")
     found: dict[str, str] = {}
-    for name in dict.fromkeys(names):
-        for page in paginator.paginate(logGroupNamePrefix=name):
+    prefix = os.path.commonprefix(wanted) if wanted else ""
+    shared = len(wanted) > 1 and (len(prefix) > len(LAMBDA_PREFIX) or len(wanted) > MANY_GROUPS)
+    for query in [prefix] if shared else wanted:
+        for page in paginator.paginate(**({"logGroupNamePrefix": query} if query else {})):
             for group in page.get("logGroups", []):
-                if group.get("logGroupName") != name:
+                name = group.get("logGroupName")
+                if name not in wanted:
                     continue
                 arn = group.get("logGroupArn") or str(group.get("arn", "")).removesuffix(":*")
                 if arn:
                     found[name] = arn
+            if shared and len(found) == len(wanted):
+                break
     return found

@@ -4,7 +4,8 @@
                    [--follow] [--output text|json]
 
 The first positional is a stack if a stack of that name exists, otherwise every positional is a
-function. Everything the user typed is checked before any request (an invalid filter pattern
+function; a name that is neither (nor the name of an existing log group) ends the command with
+"no stack or function named ...", exit 1. Everything the user typed is checked before any request (an invalid filter pattern
 or start time exits 2 with the position of the problem). Events go to stdout, everything else
 (warnings, per-group errors) to stderr, so `stackview logs ... | jq` / `| grep` / `| head` work:
 no colours off a terminal, and a closed pipe or Ctrl+C ends quietly.
@@ -120,6 +121,11 @@ def _resolve(session: Any, args: argparse.Namespace) -> Any:
         resolution = resolve_sources(session, stack=stack, functions=names, log_groups=args.log_groups)
     except (ClientError, BotoCoreError) as exc:
         raise CliError(describe(exc, profile=session.profile).one_line()) from None
+    if resolution.unknown:
+        name = resolution.unknown[0]
+        if stack is None and args.names and name == args.names[0]:
+            raise CliError(f"no stack or function named {name}")
+        raise CliError(f"no function or log group named {name}")
     for warning in resolution.warnings:
         _say(warning)
     if not resolution.sources:

@@ -184,6 +184,20 @@ class RequestIndex:
             count += len(held)
         self._count = count
 
+    def forget_from(self, seq: int) -> None:
+        """Drop the boundaries of events at or after sequence number `seq` (the buffer rewrote
+        them: they are added again)."""
+        count = 0
+        for key in list(self._streams):
+            entries = [e for e in self._streams[key] if e[1] < seq]
+            if entries:
+                self._streams[key] = entries
+            else:
+                del self._streams[key]
+            count += len(entries)
+        self._count = count
+        self.version += 1
+
     def clear(self) -> None:
         self._streams.clear()
         self._count = 0

@@ -1,20 +1,33 @@
-"""The tail engine's core: which group to ask next, what to keep, what to deliver and when.
+"""The tail engine's core: which request to make next, what to keep, what to deliver and when.
 
 No threads and no real clock in here: `TailEngine` is driven from outside (by `Tail`'s worker
 threads, or by a test calling `step()` with a fake clock), which keeps the no-loss /
 no-duplicate logic deterministic and testable. State changes happen under one lock; the network
-request of a step runs outside it, so several workers can have requests in flight.
+request of a job runs outside it, so several workers can have requests in flight.
 
-Flow: a poller's step or a Live Tail update -> events of groups not followed dropped (counted in
-`foreign`) -> repeats dropped by eventId (poller) -> repeats across Live Tail and
-polling dropped by content (`HandoffMatcher`, only when Live Tail may be used) -> the local
-filter (emulators ignore most of the pattern syntax) -> `Reorderer` -> `release()`.
+Flow: a request's page (poller: skip, local filter, repeats by eventId) or a Live Tail update
+(events of groups not followed dropped, repeats across Live Tail and polling dropped by content)
+-> `Reorderer` -> `release()`; back-fill pages after a filter change -> `release_merge()`.
 
-Live Tail: once every group has finished its first cycle (the history), `live_wanted()` says a
-session may start. When it starts, every poller runs one more full cycle (to close the gap
-between the history and the session) and then pauses; while the session is healthy (not
-sampled) it advances the pollers' cursors. When it ends, the pollers resume at once from
-`cursor - overlap`, which covers whatever the session missed.
+What is asked next and how often each group is polled: schedule.py (the group all others wait
+for first, active groups before idle ones, fetching ahead only while fewer than `max_held`
+events wait): memory is bounded by that, by the pages in flight and by the time window of the
+repeat memory, never by the number of events seen.
+
+Two ways to deliver, chosen by the consumer:
+- strict (`merge=False`, the CLI): events leave in timestamp order across groups, held until
+  every group that is reading its history or is active has been read past them, minus a short
+  window for late arrivals. An idle group does not hold the others; when it wakes up its events
+  leave at once, counted in `late` if later ones already left.
+- merge (`merge=True`, the log view): the consumer puts events in order itself (its buffer
+  merges), so events leave as soon as they are fetched, nothing waits in the reorderer, and a
+  filter change fetches again what the old pattern left out (see coverage.py).
+
+Live Tail: once the history of a session's groups is in hand (at most 10 groups per session,
+several sessions for more groups), `wanted_sessions()` says it may start. When it starts, each
+of its groups polls one more full cycle (closing the gap up to the session) and then pauses;
+while the session is healthy (not sampled) it advances those groups' cursors. When it ends,
+they resume at once from their cursors, with a sweep that covers whatever the session missed.
 """
 
 from __future__ import annotations
@@ -26,28 +39,32 @@ from typing import Any
 from stackview.aws.errors import UserError
 from stackview.aws.logs import filter_pages
 from stackview.logs.budget import RequestBudget
+from stackview.logs.clock import ServerClock
 from stackview.logs.dedupe import HandoffMatcher
-from stackview.logs.livetail import MAX_LIVE_GROUPS, LiveUpdate
+from stackview.logs.gaps import gap_event
+from stackview.logs.live_state import LiveSessions
 from stackview.logs.order import Reorderer
 from stackview.logs.poller import (
     DEFAULT_OVERLAP_MS,
     DEFAULT_POLL_INTERVAL,
     FAR_FUTURE_MS,
     GroupPoller,
+    SWEEP_EVERY_MS,
     PageSource,
     PollResult,
-    ServerClock,
 )
+from stackview.logs.scan import Scan
+from stackview.logs.schedule import cycle_interval, next_job
 from stackview.models import LogEvent
 
-#: How long events wait for late arrivals before leaving in timestamp order. Ordering across
-#: groups does not depend on it (each group's watermark holds the others back); it is the floor
-#: of the follow lag, so it is short: 0.5 s keeps PutLogEvents-to-screen under 2 s for one and
-#: for five groups (bench/bench_follow.py). An event later than this is still delivered, only
-#: out of order (counted in `late`); the overlap window of the queries still finds it.
+#: How long events wait for late arrivals before leaving in timestamp order (strict delivery).
+#: It is the floor of the follow lag, so it is short; an event later than this is still
+#: delivered, only out of order (counted in `late`), and the sweeps still find it.
 DEFAULT_WINDOW_MS = 500
-LIVE_SLACK_MS = 5_000  # how far behind a live update the pollers' cursors are put
-LIVE_STALE_MS = 10_000  # events ingested this long before the session began are a replay
+DEFAULT_MAX_HELD = 30_000  # events waiting in the reorderer before fetching ahead stops
+MIN_HISTORY_PAGE = 2_000
+
+Job = tuple[GroupPoller, Scan]
 
 
 class TailEngine:
@@ -66,11 +83,14 @@ class TailEngine:
         pattern: str = "",
         matcher: Any = None,
         overlap_ms: int = DEFAULT_OVERLAP_MS,
+        sweep_every_ms: int = SWEEP_EVERY_MS,
         window_ms: int = DEFAULT_WINDOW_MS,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         page_size: int = 10_000,
         live: bool = False,
         pages: PageSource = filter_pages,
+        merge: bool = False,
+        max_held: int = DEFAULT_MAX_HELD,
     ) -> None:
         if not groups:
             raise ValueError("nothing to tail: no log groups")
@@ -81,7 +101,14 @@ class TailEngine:
         self.wall_ms = wall_ms
         self.pattern = pattern
         self.matcher = matcher
-        self.window_ms = window_ms if follow else 0
+        self.merge = merge
+        self.max_held = max_held
+        groups = list(dict.fromkeys(groups))
+        # Reading histories in time order holds about a page of every group ahead of the one
+        # furthest behind: with many groups, smaller history pages keep that within max_held.
+        self.page_size = max(MIN_HISTORY_PAGE, min(page_size, max_held // len(groups)))
+        self.poll_interval = poll_interval
+        self.window_ms = window_ms if follow and not merge else 0
         self.server_clock = ServerClock()
         self.pollers: dict[str, GroupPoller] = {
             group: GroupPoller(
@@ -89,74 +116,66 @@ class TailEngine:
                 start_ms=start_ms,
                 follow=follow,
                 server_clock=self.server_clock,
+                pattern=pattern,
                 overlap_ms=overlap_ms,
+                sweep_every_ms=sweep_every_ms,
                 window_ms=self.window_ms,
                 poll_interval=poll_interval,
                 page_size=page_size,
+                history_page_size=self.page_size,
                 pages=pages,
             )
-            for group in dict.fromkeys(groups)
+            for group in groups
         }
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)  # notified when work or events appear
-        self._due = {group: 0.0 for group in self.pollers}
-        self._busy: set[str] = set()
-        self._restart: set[str] = set()
-        self._pause_after: dict[str, int] = {}  # group -> pause after a cycle begun at/after
         self.reorder = Reorderer()
-        self.live_possible = live and follow and len(self.pollers) <= MAX_LIVE_GROUPS
+        self._merge_out: list[LogEvent] = []
+        self.live = LiveSessions(self, list(self.pollers), enabled=live and follow)
         # Per group, so one group that never advances (missing, denied) pins only its own memory.
         self.handoff: dict[str, HandoffMatcher] | None = (
-            {group: HandoffMatcher() for group in self.pollers} if self.live_possible else None
+            {group: HandoffMatcher() for group in self.pollers} if self.live.possible else None
         )
-        self.live_active = False
-        self.live_sampled = False
-        self.live_note = "" if self.live_possible else ("off" if not live else "polling")
-        self._live_started_ms = 0
-        self._live_watermark = 0
         self.delivered = 0
-        self.filtered_out = 0
-        self.live_replayed = 0
         self.foreign = 0  # events of groups not followed, dropped (see `_own`)
+        self.gaps = 0
 
     # -- scheduling -------------------------------------------------------------------------
 
-    def next_job(self) -> tuple[GroupPoller | None, float]:
-        """The poller to ask now (marked busy), or None and how long until one is due."""
-        with self.lock:
-            now = self.clock()
-            best: str | None = None
-            for group, poller in self.pollers.items():
-                if group in self._busy or poller.done or poller.paused:
-                    continue
-                if best is None or self._due[group] < self._due[best]:
-                    best = group
-            if best is None:
-                return None, 0.25
-            wait = self._due[best] - now
-            if wait > 0:
-                return None, wait
-            self._busy.add(best)
-            return self.pollers[best], 0.0
+    def next_job(self) -> tuple[Job | None, float]:
+        """The request to make now (marked busy), or None and how long until one is due."""
+        return next_job(self)
 
-    def run_job(self, poller: GroupPoller) -> PollResult:
+    def interval(self, poller: GroupPoller, now: float) -> float:
+        """Seconds until the next cycle of `poller` (see schedule.py)."""
+        return cycle_interval(self, poller, now)
+
+    def run_job(self, job: Job) -> PollResult:
         """Take a budget slot, make the request, then fold the result in."""
+        poller, scan = job
         self.budget.acquire()
+        got = poller.fetch(scan, self.client, self.wall_ms)
         with self.lock:
-            pattern = self.pattern
-        result = poller.poll(self.client, pattern, self.budget, self.wall_ms())
-        with self.lock:
-            self._busy.discard(poller.group)
-            if poller.group in self._restart:
-                self._restart.discard(poller.group)
-                poller.forget_rejected()
-                poller.restart()
-            self._due[poller.group] = self.clock() + result.delay
-            pause_from = self._pause_after.get(poller.group)
-            if result.cycle_done and pause_from is not None and poller.cycle_started_ms >= pause_from:
-                poller.paused = True
-                del self._pause_after[poller.group]
+            scan.busy = False
+            if scan.cancelled:
+                poller.requests += 1
+                self.changed.notify_all()
+                return PollResult([])
+            now = self.clock()
+            result = poller.fold(scan, got, self.budget, self.matcher, now)
+            if result.delay:
+                scan.not_before = now + result.delay
+            if result.cycle_done and not poller.in_history:
+                poller.next_cycle_at = now + self.interval(poller, now)
+                self.live.cycle_done(poller, scan)
+            if result.failed is not None:
+                failed = result.failed
+                reason = poller.error.one_line() if poller.error else "failed"
+                self._merge_out.append(gap_event(poller.group, failed.start_ms, failed.end_ms, reason))
+                self.gaps += 1
             self._admit(result.events, "poll")
+            if result.merge:
+                self._merge_out.extend(result.merge)
             self._forget_old()
             self.changed.notify_all()
         return result
@@ -164,9 +183,9 @@ class TailEngine:
     def step(self, sleep: Callable[[float], object]) -> bool:
         """One request if one is due, else sleep (with `sleep`) until one may be.
         False when nothing is left to poll (a one-shot tail has read everything)."""
-        poller, wait = self.next_job()
-        if poller is not None:
-            self.run_job(poller)
+        job, wait = self.next_job()
+        if job is not None:
+            self.run_job(job)
             return True
         if self.polling_done:
             return False
@@ -177,12 +196,12 @@ class TailEngine:
     def polling_done(self) -> bool:
         """Every poller has finished for good (one-shot tails; following never finishes)."""
         with self.lock:
-            return all(p.done for p in self.pollers.values())
+            return all(p.done and not p.backfills for p in self.pollers.values())
 
     @property
     def finished(self) -> bool:
         with self.lock:
-            return self.polling_done and len(self.reorder) == 0
+            return self.polling_done and len(self.reorder) == 0 and not self._merge_out
 
     # -- events -------------------------------------------------------------------------------
 
@@ -191,22 +210,18 @@ class TailEngine:
         if not events:
             return
         if self.handoff is not None:
+            # Only what a live session may still stream is worth remembering: an event stamped
+            # before its group's floor is history (the replay filter drops Live Tail's copies of
+            # such events), and remembering every one of them is how memory grew with the
+            # events seen (issue 9: 752 MB after a million).
             kept = []
+            pollers = self.pollers
             for e in events:
                 matcher = self.handoff.get(e.log_group)
-                if matcher is None or matcher.admit(source, (e.log_group, e.log_stream, e.timestamp, e.message)):
+                if matcher is None or e.timestamp < pollers[e.log_group].floor_ms or matcher.admit(
+                        source, (e.log_group, e.log_stream, e.timestamp, e.message)):
                     kept.append(e)
             events = kept
-        matcher = self.matcher
-        if matcher is not None and events:
-            keep = set(matcher.filter([e.message for e in events]))
-            if len(keep) < len(events):
-                rejected = [e for i, e in enumerate(events) if i not in keep]
-                events = [e for i, e in enumerate(events) if i in keep]
-                self.filtered_out += len(rejected)
-                if source == "poll":
-                    for event in rejected:
-                        self.pollers[event.log_group].rejected.add(event.event_id, event.timestamp)
         self.reorder.add(events)
 
     def _own(self, events: list[LogEvent]) -> list[LogEvent]:
@@ -226,16 +241,22 @@ class TailEngine:
                 matcher.forget_before(self.pollers[group].floor_ms)
 
     def threshold_ms(self) -> int:
-        """Events at or before this time may leave: every source is complete up to it."""
+        """Events at or before this time may leave: every source that holds order is
+        complete up to it."""
         with self.lock:
-            marks = [p.watermark_ms for p in self.pollers.values() if p.holds_order and not p.paused]
-            if self.live_active and any(p.paused for p in self.pollers.values()):
-                marks.append(self._live_watermark)
+            if self.merge:
+                return FAR_FUTURE_MS  # the consumer puts events in their place: nothing waits
+            now = self.clock()
+            marks = []
+            for poller in self.pollers.values():
+                if not poller.holds_order or poller.paused:
+                    continue
+                if poller.in_history or poller.active(now):
+                    marks.append(poller.watermark_ms)
+            marks.extend(self.live.watermarks())
             threshold = min(marks) if marks else FAR_FUTURE_MS
             if self.follow:
-                threshold = min(
-                    threshold, self.server_clock.ordering_time(self.wall_ms()) - self.window_ms
-                )
+                threshold = min(threshold, self.server_clock.ordering_time(self.wall_ms()) - self.window_ms)
             return threshold
 
     def release(self) -> list[LogEvent]:
@@ -248,100 +269,79 @@ class TailEngine:
             self.delivered += len(out)
             return out
 
+    def release_merge(self) -> list[LogEvent]:
+        """Back-filled events (and gap markers) to merge into what was delivered, in order."""
+        with self.lock:
+            out, self._merge_out = self._merge_out, []
+        if out:
+            out.sort(key=lambda e: (e.timestamp, e.ingestion_time, e.event_id))
+            self.delivered += len(out)
+        return out
+
     # -- changing the query --------------------------------------------------------------------
 
     def set_pattern(self, pattern: str, matcher: Any) -> None:
-        """New server pattern and local matcher; every group's query restarts from its cursor."""
+        """New server pattern and local matcher. Every group's queries go on from where they
+        are with it; with `merge`, what the old pattern left out is fetched again."""
         with self.lock:
             self.pattern = pattern
             self.matcher = matcher
-            for group, poller in self.pollers.items():
-                if group in self._busy:
-                    self._restart.add(group)  # done when its request returns
-                else:
-                    poller.forget_rejected()
-                    poller.restart()
-                self._due[group] = 0.0
+            local = self.wall_ms()
+            for poller in self.pollers.values():
+                poller.set_pattern(pattern, local, backfill=self.merge)
             self.changed.notify_all()
 
-    # -- Live Tail ------------------------------------------------------------------------------
+    def buffer_evicted(self, *, unmatched_upto: int | None, dropped_upto: int | None) -> None:
+        """The consumer's buffer pushed events out to make room (see coverage.py): a later
+        filter change must not count on them, and a back-fill older than what it keeps is moot."""
+        with self.lock:
+            for poller in self.pollers.values():
+                poller.coverage.evicted(unmatched_upto=unmatched_upto, pattern=self.pattern,
+                                        dropped_upto=dropped_upto)
+                if dropped_upto is not None:
+                    for scan in [s for s in poller.backfills if s.end_ms is not None and s.end_ms <= dropped_upto]:
+                        scan.cancelled = True
+                        poller.backfills.remove(scan)
+
+    # -- Live Tail (see live_state.py) -----------------------------------------------------------
 
     def live_wanted(self) -> bool:
-        """Whether a Live Tail session should be opened now (history is in hand)."""
-        with self.lock:
-            return (
-                self.live_possible
-                and not self.live_active
-                and all(p.cycles > 0 or p.error is not None for p in self.pollers.values())
-            )
+        return bool(self.live.wanted())
 
-    def live_groups(self) -> list[str]:
-        return list(self.pollers)
+    def wanted_sessions(self) -> list[int]:
+        return self.live.wanted()
 
-    def on_live_started(self, groups: Sequence[str]) -> None:
-        """A session covering `groups` has begun: each of them polls one more cycle begun
-        from now on (closing the gap up to the session), then pauses."""
-        with self.lock:
-            local = self.wall_ms()
-            self.live_active = True
-            self.live_note = ""
-            self._live_started_ms = self.server_clock.cursor_time(local)
-            self._live_watermark = self.server_clock.ordering_time(local) - self.window_ms
-            for group in groups:
-                if group in self.pollers:
-                    self._pause_after[group] = local
-                    if group not in self._busy:
-                        self._due[group] = 0.0
-            self.changed.notify_all()
+    def live_groups(self, session: int = 0) -> list[str]:
+        return self.live.groups(session)
 
-    def on_live_update(self, update: LiveUpdate) -> None:
-        with self.lock:
-            local = self.wall_ms()
-            stale = self._live_started_ms - LIVE_STALE_MS
-            started = self._live_started_ms
-            pollers = self.pollers
-            self.foreign += update.foreign
-            # A replay (moto answers with a snapshot of stored events) of an event ingested
-            # just before the session began, stamped before the oldest time polling still
-            # queries, cannot be paired with its polled copy any more (that memory is gone):
-            # it is an old event, and AWS never streams what was ingested before the session.
-            own = self._own(update.events)
-            fresh = [
-                e for e in own
-                if e.ingestion_time >= stale
-                and not (
-                    e.ingestion_time < started
-                    and e.log_group in pollers
-                    and e.timestamp < pollers[e.log_group].floor_ms
-                )
-            ]
-            self.live_replayed += len(own) - len(fresh)
-            self.server_clock.observe(fresh, local)
-            self._admit(fresh, "live")
-            if update.sampled:
-                self.live_sampled = True
-            else:
-                self._live_watermark = max(
-                    self._live_watermark, self.server_clock.ordering_time(local) - self.window_ms
-                )
-                covered = self.server_clock.cursor_time(local) - LIVE_SLACK_MS
-                for poller in self.pollers.values():
-                    if poller.paused:
-                        poller.advance_cursor(covered)
-            self.changed.notify_all()
+    def on_live_started(self, groups: Sequence[str], session: int | None = None) -> None:
+        self.live.started(groups, session)
 
-    def on_live_ended(self, *, give_up: bool, note: str = "") -> None:
-        """The session is over: every group polls again from `cursor - overlap` at once."""
-        with self.lock:
-            self.live_active = False
-            if give_up:
-                self.live_possible = False
-            self.live_note = note
-            self._pause_after.clear()
-            for group, poller in self.pollers.items():
-                poller.paused = False
-                self._due[group] = 0.0
-            self.changed.notify_all()
+    def on_live_update(self, update: Any, session: int | None = None) -> None:
+        self.live.update(update, session)
+
+    def on_live_ended(self, *, give_up: bool, note: str = "", session: int | None = None) -> None:
+        self.live.ended(give_up=give_up, note=note, session=session)
+
+    @property
+    def live_active(self) -> bool:
+        return self.live.active
+
+    @property
+    def live_sampled(self) -> bool:
+        return self.live.sampled
+
+    @property
+    def live_note(self) -> str:
+        return self.live.note
+
+    @property
+    def live_possible(self) -> bool:
+        return self.live.possible
+
+    @property
+    def live_replayed(self) -> int:
+        return self.live.replayed
 
     # -- figures ---------------------------------------------------------------------------------
 
@@ -352,3 +352,13 @@ class TailEngine:
     def duplicates(self) -> int:
         with self.lock:
             return sum(p.duplicates for p in self.pollers.values())
+
+    @property
+    def filtered_out(self) -> int:
+        with self.lock:
+            return sum(p.filtered_out for p in self.pollers.values()) + self.live.filtered_out
+
+    @property
+    def backfilling(self) -> bool:
+        with self.lock:
+            return any(p.backfills for p in self.pollers.values())

@@ -4,19 +4,28 @@ This is the engine API the UI and `stackview logs` use. It owns the threads; the
 `TailEngine` (engine.py), which tests drive without threads.
 
 Threads (all daemons, all stopped by `stop()`):
-- `workers` fetch threads (default: one per group, at most 3): each takes the group that is due
-  soonest, waits for a slot of the shared `RequestBudget`, makes one FilterLogEvents request.
-- one delivery thread: releases ordered events every 100 ms (or as soon as some arrive), appends
-  them to `buffer` if one was given, then hands the batch out, and starts Live Tail when due.
-- one Live Tail thread while a session runs (reconnects, falls back to polling).
+- `workers` fetch threads (default 4: pieces of a long history are fetched side by side): each
+  takes the most urgent request (see engine.py), waits for a slot of the shared
+  `RequestBudget`, makes one FilterLogEvents request.
+- one delivery thread: releases ordered events as soon as some may leave (at least every
+  100 ms), adds them to `buffer` if one was given, then hands the batch out, and starts Live Tail
+  sessions when due.
+- one Live Tail thread per session while it runs (reconnects, falls back to polling).
 
 Handing out, pick one:
-- `on_batch(events)`: called on the delivery thread, in order, one batch at a time. The UI passes
-  a function that posts a message (never touch widgets there). If it raises, the tail stops and
+- `on_batch(events)`: called on the delivery thread, one batch at a time. The UI passes a
+  function that posts a message (never touch widgets there). If it raises, the tail stops and
   the exception is kept in `Tail.error`.
-- no `on_batch`: batches wait in a bounded queue, read with `for batch in tail.batches():`
-  (ends when a one-shot tail is complete or the tail is stopped). A slow reader holds the
-  fetchers back instead of growing memory.
+- no `on_batch`: batches wait in a queue bounded by a number of *events* (not batches: a page
+  holds up to 10,000), read with `for batch in tail.batches():` (ends when a one-shot tail is
+  complete or the tail is stopped). A slow reader holds the fetchers back instead of growing
+  memory: with the engine's `max_held`, memory is bounded whatever the window's size.
+
+With `merge=True` (a consumer that keeps events in order itself, such as `buffer`), events leave
+as soon as their group has them and a filter change back-fills what the old pattern left out:
+those batches can be older than batches already handed out, and `EventBuffer.add` puts them in
+place. Back-fill batches are merged at most every `MERGE_EVERY` seconds, so a view re-indexes a
+few times a second at most however many pages a back-fill takes.
 """
 
 from __future__ import annotations
@@ -29,17 +38,23 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from stackview.aws.errors import describe
 from stackview.aws.log_sources import LogSource
-from stackview.aws.logs import MAX_PAGE_EVENTS, live_tail_client, log_group_arns, logs_client
+from stackview.aws.logs import MAX_PAGE_EVENTS, logs_client
+from stackview.logs.batch_queue import EventQueue
 from stackview.logs.budget import DEFAULT_RATE, RequestBudget
 from stackview.logs.buffer import EventBuffer
-from stackview.logs.engine import DEFAULT_WINDOW_MS, TailEngine
-from stackview.logs.livetail import DEADLINE, ENDED, FAILED, STOPPED, TIMEOUT, LiveTailSession, LiveUpdate
-from stackview.logs.poller import DEFAULT_OVERLAP_MS, DEFAULT_POLL_INTERVAL
+from stackview.logs.engine import DEFAULT_MAX_HELD, DEFAULT_WINDOW_MS, TailEngine
+from stackview.logs.live_runner import LiveRunner
+from stackview.logs.livetail import LiveTailSession
+from stackview.logs.order import ORDER_KEY
+from stackview.logs.poller import DEFAULT_OVERLAP_MS, DEFAULT_POLL_INTERVAL, SWEEP_EVERY_MS
 from stackview.models import LogEvent
 
 RATE_WINDOW_S = 5.0
+DEFAULT_WORKERS = 4
+DEFAULT_QUEUE_EVENTS = 10_000
+QUEUE_CHUNK = 2_000  # events per batch handed to a reader (a release can hold a whole page or more)
+MERGE_EVERY = 0.5
 _END = None
 
 
@@ -71,9 +86,11 @@ class TailStats:
     live_note: str = ""  # why Live Tail is not used, when it is not
     finished: bool = False
     foreign: int = 0  # events of groups not followed that a source handed in, dropped
+    backfilling: bool = False  # a filter change's back-fill is under way
+    gaps: int = 0  # stretches that could not be fetched (each shown as a gap line)
 
 
-class Tail:
+class Tail(LiveRunner):
     """Follow (or read once) a set of log groups. See the module docstring for threading."""
 
     def __init__(
@@ -90,13 +107,16 @@ class Tail:
         buffer: EventBuffer | None = None,
         live_tail: bool = True,
         overlap_ms: int = DEFAULT_OVERLAP_MS,
+        sweep_every_ms: int = SWEEP_EVERY_MS,
         window_ms: int = DEFAULT_WINDOW_MS,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         page_size: int = MAX_PAGE_EVENTS,
         workers: int | None = None,
         client: Any = None,
         live_client: Any = None,
-        queue_size: int = 64,
+        queue_events: int = DEFAULT_QUEUE_EVENTS,
+        merge: bool = False,
+        max_held: int = DEFAULT_MAX_HELD,
     ) -> None:
         groups = [s.log_group if isinstance(s, LogSource) else s for s in sources]
         matcher = compile_filter(pattern)  # an invalid pattern fails here, before any request
@@ -114,22 +134,31 @@ class Tail:
             pattern=pattern.strip(),
             matcher=matcher,
             overlap_ms=overlap_ms,
+            sweep_every_ms=sweep_every_ms,
             window_ms=window_ms,
             poll_interval=poll_interval,
             page_size=page_size,
             live=live_tail,
+            merge=merge,
+            max_held=max_held,
         )
         self._live_client = live_client
         self.buffer = buffer
+        if buffer is not None:
+            buffer.set_keep(matcher)
         self.on_batch = on_batch
         self.error: BaseException | None = None
-        self._queue: queue.Queue[list[LogEvent] | None] = queue.Queue(maxsize=queue_size)
-        self._workers = workers or min(len(self.engine.pollers), 3)
+        self._queue = EventQueue(queue_events)
+        self._workers = workers or DEFAULT_WORKERS
         self._threads: list[threading.Thread] = []
-        self._live_thread: threading.Thread | None = None
-        self._live_session: LiveTailSession | None = None
-        self._live_close_reason = ""
+        self._live_threads: dict[int, threading.Thread] = {}
+        self._live_sessions: dict[int, LiveTailSession] = {}
+        self._live_close_reason: dict[int, str] = {}
+        self._live_arns: dict[str, str] | None = None
+        self._arns_lock = threading.Lock()
         self._rate: deque[tuple[float, int]] = deque()
+        self._merge_pending: list[LogEvent] = []
+        self._merged_at = 0.0
         self._done = threading.Event()
 
     # -- life cycle -------------------------------------------------------------------------
@@ -146,12 +175,9 @@ class Tail:
         self._close_live("stop")
         with self.engine.changed:
             self.engine.changed.notify_all()
-        try:
-            self._queue.put_nowait(_END)
-        except queue.Full:
-            pass
+        self._queue.put(_END, timeout=0)
         deadline = time.monotonic() + timeout
-        for thread in self._threads + ([self._live_thread] if self._live_thread else []):
+        for thread in self._threads + list(self._live_threads.values()):
             if thread is not threading.current_thread():
                 thread.join(max(0.0, deadline - time.monotonic()))
 
@@ -166,9 +192,12 @@ class Tail:
     def set_filter(self, pattern: str) -> None:
         """Change the pattern: raises FilterPatternError and changes nothing if it is invalid;
         otherwise every group's server-side query restarts from its cursor (minus the overlap),
-        a Live Tail session is reopened with the new pattern, and nothing delivered before is
-        delivered again. The buffer is kept: the view re-filters it locally."""
+        Live Tail sessions are reopened with the new pattern, and nothing delivered before is
+        delivered again. The buffer is kept: the view re-filters it locally, and with `merge`
+        what the old pattern left out is fetched again and merged in (see coverage.py)."""
         matcher = compile_filter(pattern)
+        if self.buffer is not None:
+            self.buffer.set_keep(matcher)
         self.engine.set_pattern(pattern.strip(), matcher)
         self._close_live("filter")
 
@@ -214,6 +243,8 @@ class Tail:
                 live_note=engine.live_note,
                 finished=engine.finished,
                 foreign=engine.foreign,
+                backfilling=engine.backfilling or bool(self._merge_pending),
+                gaps=engine.gaps,
             )
 
     # -- threads ----------------------------------------------------------------------------
@@ -227,14 +258,14 @@ class Tail:
     def _fetch_loop(self) -> None:
         engine = self.engine
         while not self._stop.is_set():
-            poller, wait = engine.next_job()
-            if poller is None:
+            job, wait = engine.next_job()
+            if job is None:
                 if engine.polling_done:
                     return
                 with engine.changed:
                     engine.changed.wait(min(wait, 0.5))
                 continue
-            engine.run_job(poller)
+            engine.run_job(job)
 
     def _delivery_loop(self) -> None:
         engine = self.engine
@@ -245,13 +276,16 @@ class Tail:
                 batch = engine.release()
                 if batch:
                     self._deliver(batch)
-                if engine.finished:
+                self._deliver_merges(engine)
+                if engine.finished and not self._merge_pending:
                     break
-                if self._live_thread is None and engine.live_wanted():
-                    self._live_thread = threading.Thread(
-                        target=self._live_loop, name="tail-live", daemon=True
-                    )
-                    self._live_thread.start()
+                for index in engine.wanted_sessions():
+                    thread = self._live_threads.get(index)
+                    if thread is None:
+                        thread = threading.Thread(target=self._live_loop, args=(index,),
+                                                  name=f"tail-live-{index}", daemon=True)
+                        self._live_threads[index] = thread
+                        thread.start()
         except BaseException as exc:  # noqa: BLE001 - the consumer's failure stops the tail
             self.error = exc
             self._stop.set()
@@ -259,84 +293,36 @@ class Tail:
             self._done.set()
             self._put(_END)
 
+    def _deliver_merges(self, engine: TailEngine) -> None:
+        self._merge_pending.extend(engine.release_merge())
+        if not self._merge_pending:
+            return
+        now = time.monotonic()
+        if now - self._merged_at < MERGE_EVERY and engine.backfilling and len(self._merge_pending) < 50_000:
+            return
+        batch, self._merge_pending = self._merge_pending, []
+        self._merged_at = now
+        batch.sort(key=ORDER_KEY)
+        self._deliver(batch)
+
     def _deliver(self, batch: list[LogEvent]) -> None:
         if self.buffer is not None:
-            self.buffer.append_batch(batch)
+            evicted = self.buffer.add(batch)
+            if evicted:
+                self.engine.buffer_evicted(unmatched_upto=evicted.unmatched_upto,
+                                           dropped_upto=evicted.dropped_upto)
         self._rate.append((time.monotonic(), len(batch)))
         while self._rate and time.monotonic() - self._rate[0][0] > RATE_WINDOW_S:
             self._rate.popleft()
         if self.on_batch is not None:
             self.on_batch(batch)
         else:
-            self._put(batch)
+            for start in range(0, len(batch), QUEUE_CHUNK):
+                self._put(batch[start : start + QUEUE_CHUNK])
 
     def _put(self, item: list[LogEvent] | None) -> None:
         while not self._stop.is_set() or item is _END:
-            try:
-                self._queue.put(item, timeout=0.25)
+            if self._queue.put(item, timeout=0.25):
                 return
-            except queue.Full:
-                if item is _END and self._stop.is_set():
-                    return
-
-    # -- Live Tail --------------------------------------------------------------------------
-
-    def _close_live(self, reason: str) -> None:
-        session = self._live_session
-        if session is not None:
-            self._live_close_reason = reason
-            session.close()
-
-    def _live_loop(self) -> None:
-        engine = self.engine
-        try:
-            arns = log_group_arns(self.session, engine.live_groups())
-            client = self._live_client or live_tail_client(self.session)
-        except Exception as exc:  # noqa: BLE001 - no Live Tail then; polling goes on
-            engine.on_live_ended(give_up=True, note=describe(exc).one_line())
-            return
-        if not arns:
-            engine.on_live_ended(give_up=True, note="no log group to live-tail yet")
-            return
-        failures = 0
-        while not self._stop.is_set() and engine.live_possible:
-            self._live_close_reason = ""
-            session = LiveTailSession(client, arns, engine.pattern)
-            self._live_session = session
-            end = session.run(
-                on_start=lambda: engine.on_live_started(list(arns)),
-                on_update=lambda update: self._on_live_update(session, update),
-            )
-            self._live_session = None
-            reason = self._live_close_reason if end.reason == STOPPED else end.reason
-            if reason == "stop" or self._stop.is_set():
-                engine.on_live_ended(give_up=False)
+            if item is _END and self._stop.is_set():
                 return
-            if reason in ("filter", TIMEOUT, DEADLINE):
-                engine.on_live_ended(give_up=False)
-                failures = 0
-                continue
-            if reason == "sampled":
-                note = "Live Tail was sampling; polling instead so that nothing is missed"
-                engine.on_live_ended(give_up=True, note=note)
-                return
-            if reason == FAILED:
-                failures += 1
-                note = f"Live Tail interrupted ({end.error.one_line() if end.error else 'network'}); polling"
-                engine.on_live_ended(give_up=False, note=note)
-                if self._stop.wait(min(60.0, 5.0 * 2 ** (failures - 1))):
-                    return
-                continue
-            note = (
-                "the endpoint's Live Tail is not a live stream; polling"
-                if reason == ENDED
-                else f"Live Tail unavailable ({end.error.one_line() if end.error else reason}); polling"
-            )
-            engine.on_live_ended(give_up=True, note=note)
-            return
-
-    def _on_live_update(self, session: LiveTailSession, update: LiveUpdate) -> None:
-        self.engine.on_live_update(update)
-        if update.sampled:
-            self._live_close_reason = "sampled"
-            session.close()

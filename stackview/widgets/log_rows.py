@@ -191,6 +191,16 @@ class RowIndex:
             self.hits_start = 0
         return inserted
 
+    def truncate_from(self, seq: int) -> None:
+        """Forget the rows of events at or after `seq` (the buffer rewrote them: they are
+        indexed again)."""
+        cut = bisect_left(self.seqs, seq, self.start)
+        del self.seqs[cut:]
+        del self.context[cut:]
+        if self.wrap:
+            del self.ends[cut:]
+        del self.hits[max(bisect_left(self.hits, seq, self.hits_start), self.hits_start):]
+
     def forget_before(self, first_seq: int) -> tuple[int, int]:
         """Forget rows of events below `first_seq`: (rows dropped, lines they took)."""
         seqs, old_start = self.seqs, self.start

@@ -32,13 +32,14 @@ from textual.strip import Strip
 
 from stackview.logs.attribution import RequestIndex
 from stackview.logs.buffer import EventBuffer
+from stackview.logs.gaps import is_gap
 from stackview.logs.parse import LogRecord
 from stackview.models import LogEvent
 from stackview.widgets.log_format import hard_wrap
 from stackview.widgets.log_rows import ContextWindow, RowIndex
 from stackview.widgets.log_view_keys import LogViewKeys
 
-STRIP_CACHE_SIZE = 4096
+STRIP_CACHE_SIZE = 512  # a few screens of rendered rows; more only churns memory under a fast tail
 #: The request column is drawn when the view is at least this wide (it costs 9 cells).
 REQUEST_COLUMN_MIN_WIDTH = 110
 _CONTEXT_STYLE = Style(dim=True)
@@ -127,6 +128,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         self._requests_until = 0  # next sequence number the request index has to see
         self._context_window: ContextWindow | None = None
         self._indexed_until = buffer.first_seq  # next sequence number to index
+        self._revision = buffer.revision  # the buffer's rewrites seen
         self._cache: OrderedDict[int, list[Strip]] = OrderedDict()  # by sequence number
         self._cache_width = -1
 
@@ -170,6 +172,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
     def refresh_rows(self) -> None:
         """Index what the engine appended since the last call, and forget what was dropped.
         Called on the UI thread after each delivered batch."""
+        self._drop_rewritten()
         first, stop = self.buffer.first_seq, self.buffer.next_seq
         start = max(self._indexed_until, first)
         if start < stop:
@@ -182,6 +185,25 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
             self._follow_end()
         self.refresh()
 
+    def _drop_rewritten(self) -> None:
+        """The buffer merged events in place (a late or back-filled event): forget the rows and
+        request boundaries from the first rewritten sequence number on, and index them again."""
+        revision = self.buffer.revision
+        seq = self.buffer.rewritten_from(self._revision)
+        self._revision = revision
+        if seq is None or seq >= self._indexed_until:
+            return
+        self.requests.forget_from(seq)
+        self._requests_until = min(self._requests_until, seq)
+        self._cache.clear()
+        if self._context_window is not None:
+            self.rebuild()  # context follows streams across batches: index the buffer again
+            return
+        self.rows.truncate_from(seq)
+        self._indexed_until = seq
+        if self.cursor >= self.row_count:
+            self.cursor = self.row_count - 1
+
     def _follow_end(self) -> None:
         self.cursor = self.row_count - 1
         # After the layout has taken the new virtual size into account.
@@ -193,6 +215,7 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
         self.rows = RowIndex(self.wrap)
         self._context_window = ContextWindow(self.context_lines) if self.context_lines else None
         self._cache.clear()
+        self._revision = self.buffer.revision
         first = self.buffer.first_seq
         events = self.buffer.snapshot()
         self._indexed_until = first + len(events)
@@ -247,6 +270,9 @@ class LogView(LogViewKeys, ScrollView, can_focus=True):
             seqs, shown = range(first_seq, first_seq + len(events)), events
         else:
             matched = list(self.matcher.filter([e.message for e in events]))
+            gaps = [i for i, e in enumerate(events) if is_gap(e)]  # never hidden by a filter
+            if gaps:
+                matched = sorted(set(matched).union(gaps))
             if self._context_window is not None:
                 rows = self._context_window.feed(first_seq, events, matched)
                 seqs, context = [seq for seq, _ in rows], [c for _, c in rows]

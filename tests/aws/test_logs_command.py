@@ -121,12 +121,30 @@ def test_invalid_filter_exits_2_before_any_request(capsys) -> None:
     assert lines[-2] == "  { $.level = " and lines[-1].strip() == "^"
 
 
-def test_unknown_function_warns_and_exits_1_when_nothing_can_be_read(scratch_endpoint, capsys) -> None:
-    missing = f"no-such-fn-{uuid.uuid4().hex[:6]}"
+def test_a_name_that_is_no_stack_and_no_function_exits_1(scratch_endpoint, logs, capsys) -> None:
+    """Issue 9: it said "no function named X; following /aws/lambda/X" and went on."""
+    missing = f"no-such-stack-{uuid.uuid4().hex[:6]}"
     code = run(scratch_endpoint.endpoint, scratch_endpoint.region, missing, "--since", "1m")
-    err = capsys.readouterr().err
-    assert code == 1
-    assert f"no function named {missing}" in err and f"/aws/lambda/{missing}" in err
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == ""
+    assert captured.err.strip().splitlines() == [f"stackview: no stack or function named {missing}"]
+    # A later name is a function or a log group: said so, nothing printed either.
+    code = run(scratch_endpoint.endpoint, scratch_endpoint.region, logs.function, missing)
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == "" and f"no function or log group named {missing}" in captured.err
+
+
+def test_a_deleted_function_is_followed_in_its_remaining_log_group(scratch_endpoint, logs, capsys) -> None:
+    gone = f"deleted-fn-{uuid.uuid4().hex[:6]}"
+    client = scratch_endpoint.client("logs")
+    client.create_log_group(logGroupName=f"/aws/lambda/{gone}")
+    client.create_log_stream(logGroupName=f"/aws/lambda/{gone}", logStreamName="s")
+    client.put_log_events(logGroupName=f"/aws/lambda/{gone}", logStreamName="s",
+                          logEvents=[{"timestamp": int(time.time() * 1000) - 5_000, "message": "last words\n"}])
+    code = run(scratch_endpoint.endpoint, scratch_endpoint.region, gone, "--since", "1m")
+    captured = capsys.readouterr()
+    assert code == 0 and "last words" in captured.out
+    assert f"no function named {gone}; following its log group /aws/lambda/{gone}" in captured.err
 
 
 def test_a_closed_pipe_ends_quietly(scratch_endpoint, logs) -> None:

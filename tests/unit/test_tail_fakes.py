@@ -136,6 +136,7 @@ class FakeCloudWatch:
             limit = kwargs.get("limit", 10_000)
             assert 1 <= limit <= 10_000
             start = kwargs.get("startTime", 0)
+            end = kwargs.get("endTime")  # inclusive, as on AWS
             token = kwargs.get("nextToken")
             after = tuple(json.loads(base64.b64decode(token))) if token else (start, -1, "")
             events = self.groups[group]
@@ -145,6 +146,9 @@ class FakeCloudWatch:
             page, size, last = [], 0, None
             while index < len(events):
                 stored = events[index]
+                if end is not None and stored.key[0] > end:
+                    last = None  # the range is scanned: no next page
+                    break
                 if scan_end is not None and stored.key[0] >= scan_end:
                     last = (scan_end - 1, 2**62, "~")  # the slice is scanned; more may follow
                     break

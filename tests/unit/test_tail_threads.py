@@ -45,6 +45,7 @@ def fast_tail(session, groups, **kwargs) -> Tail:
     kwargs.setdefault("rate", 200.0)
     kwargs.setdefault("poll_interval", 0.02)
     kwargs.setdefault("window_ms", 0)
+    kwargs.setdefault("sweep_every_ms", 500)  # late arrivals found within a second
     return Tail(session, groups, **kwargs)
 
 
@@ -183,3 +184,22 @@ def test_a_failing_consumer_stops_the_tail_and_is_reported() -> None:
     assert tail.wait(10)
     assert isinstance(tail.error, BrokenPipeError)
     tail.stop()
+
+
+def test_more_than_ten_groups_open_one_live_tail_session_per_ten() -> None:
+    cw = FakeCloudWatch(now_ms)
+    groups = [f"/aws/lambda/stack-fn-{n:02}" for n in range(12)]
+    for group in groups:
+        cw.create_group(group)
+    live = FakeLiveClient(FakeLiveStream([{"sessionStart": {}}], hold=True),
+                          FakeLiveStream([{"sessionStart": {}}], hold=True))
+    tail = fast_tail(FakeSession(cw, live), groups, start_ms=now_ms() - 1_000, follow=True,
+                     on_batch=lambda batch: None).start()
+    try:
+        assert wait_until(lambda: len(live.calls) == 2 and tail.stats().mode == "live tail")
+        assert wait_until(lambda: all(p.paused for p in tail.engine.pollers.values()))
+    finally:
+        tail.stop()
+    asked = sorted(len(call["logGroupIdentifiers"]) for call in live.calls)
+    assert asked == [2, 10]
+    assert {arn for call in live.calls for arn in call["logGroupIdentifiers"]} == {cw.arn(g) for g in groups}

@@ -10,10 +10,14 @@ How data flows, and why:
   without waiting (its threads are daemons) and whatever it still writes lands in a buffer nobody
   reads. Every tail of this screen shares one `RequestBudget`, so restarts and the request
   drill-down never exceed the configured FilterLogEvents rate together.
-- `/` changes the filter: the buffer is re-filtered at once (`LogView.set_matcher`) and the tail's
-  server-side query restarts with the new pattern (`Tail.set_filter`). Lines an older, narrower
-  pattern kept out of the buffer are not fetched again beyond the tail's overlap window: `r`
-  reloads the whole window with the current pattern (the screen says so when it matters).
+- `/` changes the filter: the buffer is re-filtered at once (`LogView.set_matcher`) and the tail
+  goes on with the new pattern (`Tail.set_filter`). The tail runs with `merge=True`: it knows
+  which pattern each stretch of the window was fetched with (stackview/logs/coverage.py), so
+  what the old pattern left out is fetched again and merged into the buffer in time order
+  (clearing `ERROR` after a minute brings back that minute's other lines), while a narrower
+  filter over an unfiltered stretch costs no request. After any sequence of filter changes the
+  buffer holds the window's events in order; a stretch that cannot be fetched again shows as a
+  gap line, and a full buffer drops lines the filter hides before lines it shows.
 
 Keys (ids in `BINDINGS`): 0-6 since (tail, 1m, 5m, 15m, 30m, 1h, 3h), `f` follow/pause, `G` end
 and follow, `w` wrap, `t` timestamps, `/` filter, `x` context around matches (`+` / `-` more or
@@ -122,7 +126,7 @@ class LogsScreen(RequestDrillDown, AppScreen):
         self.saved: Path | None = None  # the last file written by Ctrl+S
         self.start_ms: int | None = None  # where the current tail began (epoch ms)
         self._leaving = threading.Event()
-        self._drained = (-1, -1)
+        self._drained = (-1, -1, -1)
         self._ticks = 0
         self._live_note = ""
         self._live_note_until = 0.0
@@ -225,7 +229,7 @@ class LogsScreen(RequestDrillDown, AppScreen):
         if old is not None:
             old.stop(timeout=0)
         self.buffer = EventBuffer(self.host.config.logs.buffer_lines)
-        self._drained = (-1, -1)
+        self._drained = (-1, -1, -1)
         self.view.set_buffer(self.buffer)
         self.phase = "starting the tail ..."
         session, sources, budget, leaving = self.host.session, self.sources, self.budget, self._leaving
@@ -234,7 +238,7 @@ class LogsScreen(RequestDrillDown, AppScreen):
         def open_tail() -> Tail:
             # Making the clients is blocking work: done here, not on the UI thread.
             tail = Tail(session, sources, start_ms=start_ms, pattern=pattern, follow=True,
-                        budget=budget, buffer=buffer, on_batch=_ignore, live_tail=True)
+                        budget=budget, buffer=buffer, on_batch=_ignore, live_tail=True, merge=True)
             tail.start()
             if leaving.is_set():  # the screen was left while it was starting
                 tail.stop(timeout=0)
@@ -258,7 +262,7 @@ class LogsScreen(RequestDrillDown, AppScreen):
     def _drain(self) -> None:
         """Index what the tail appended since the last tick (the only per-event UI work)."""
         buffer = self.buffer
-        mark = (buffer.first_seq, buffer.next_seq)
+        mark = (buffer.first_seq, buffer.next_seq, buffer.revision)
         changed = mark != self._drained
         if changed:
             self._drained = mark
@@ -272,6 +276,9 @@ class LogsScreen(RequestDrillDown, AppScreen):
     # -- status ------------------------------------------------------------------------------
     def view_state(self) -> ViewState:
         view = self.view
+        phase = self.phase
+        if not phase and self.tail is not None and self.tail.stats().backfilling:
+            phase = "fetching what the previous filter left out ..."
         return ViewState(
             since=self.since,
             pattern=self.pattern,
@@ -283,7 +290,7 @@ class LogsScreen(RequestDrillDown, AppScreen):
             search=view.search,
             search_position=view.search_position() if view.search else (0, 0),
             context=view.context_lines if self.pattern else 0,
-            phase=self.phase,
+            phase=phase,
         )
 
     def _show_status(self) -> None:
@@ -423,13 +430,10 @@ class LogsScreen(RequestDrillDown, AppScreen):
         pattern = text.strip()
         if pattern == self.pattern:
             return
-        previous, self.pattern = self.pattern, pattern
+        self.pattern = pattern
         self.view.set_matcher(compile_filter(pattern))
         if self.tail is not None:
-            self.tail.set_filter(pattern)
-        if previous and self.tail is not None:
-            self.notify(f"Lines the previous filter left out are fetched again for the last seconds only; "
-                        f"r reloads since {self.since}", timeout=6, markup=False)
+            self.tail.set_filter(pattern)  # fetches what the previous pattern left out, merged in
         self._update_title()
 
 def _ignore(_batch: object) -> None:
