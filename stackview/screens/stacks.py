@@ -25,6 +25,7 @@ from stackview.models import StackSummary, StatusFamily, console
 from stackview.models.health import Health, StacksHealth, count_text
 from stackview.widgets.app_header import AppHeader
 from stackview.widgets.app_screen import AppScreen
+from stackview.widgets.column_fit import NAME_FLOOR
 from stackview.widgets.console_link import show_console_url
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.filter_input import FilterInput
@@ -63,7 +64,8 @@ class StacksPanel(TableTab, DataPanel):
         self._rows: dict[str, tuple[tuple, Record]] = {}
 
     def compose_content(self) -> ComposeResult:
-        yield RecordTable(COLUMNS, id="stacks-table", max_widths={"Stack": 36, "Description": 60})
+        yield RecordTable(COLUMNS, id="stacks-table", max_widths={"Stack": 36, "Description": 60},
+                          name_floor=NAME_FLOOR)
         yield Static(classes="empty-note", id="stacks-empty")
 
     @property

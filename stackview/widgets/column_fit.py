@@ -18,19 +18,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 PRIORITY = "Status"
-#: No column shrinks below this many characters (or its own width, if smaller).
+#: No column shrinks below this many characters (or its own width, if smaller)...
 FLOOR = 10
+#: ... or, in a table whose first column names the row (a stack, a function), this for that column:
+#: what the row is must stay readable while figures and notes give way.
+NAME_FLOOR = 24
 #: DataTable draws one blank character on each side of a cell.
 PADDING = 2
 
 
-def fit_widths(natural: Sequence[int], room: int, floor: int = FLOOR) -> list[int]:
+def fit_widths(natural: Sequence[int], room: int, floor: int = FLOOR, name_floor: int = FLOOR) -> list[int]:
     """Widths no larger than `natural` whose sum is at most `room` if possible: the widest
-    column gives up a character first, down to `floor` (a narrower column keeps its width)."""
+    column gives up a character first, down to `floor` (`name_floor` for the first column; a
+    narrower column keeps its width)."""
     widths = list(natural)
+    floors = [name_floor if index == 0 else floor for index in range(len(widths))]
     excess = sum(widths) - room
     while excess > 0:
-        candidates = [i for i, width in enumerate(widths) if width > floor]
+        candidates = [i for i, width in enumerate(widths) if width > floors[i]]
         if not candidates:
             break
         widest = max(candidates, key=lambda i: (widths[i], -i))
@@ -40,7 +45,8 @@ def fit_widths(natural: Sequence[int], room: int, floor: int = FLOOR) -> list[in
 
 
 def column_caps(labels: Sequence[str], natural: Sequence[int], max_widths: Sequence[int | None],
-                table_width: int, console_width: int, keep: str = PRIORITY) -> tuple[int | None, ...]:
+                table_width: int, console_width: int, keep: str = PRIORITY,
+                name_floor: int = FLOOR) -> tuple[int | None, ...]:
     """The cap of each column's cells (None: none) for a table `table_width` wide.
 
     `natural` is each column's widest cell (or label), `max_widths` the table's own caps, `keep`
@@ -52,7 +58,7 @@ def column_caps(labels: Sequence[str], natural: Sequence[int], max_widths: Seque
     kept = labels.index(keep)
     wanted = [min(width, cap) if cap else width for width, cap in zip(natural, caps)]
     room = table_width - PADDING * (kept + 1) - wanted[kept]
-    fitted = fit_widths(wanted[:kept], room)
+    fitted = fit_widths(wanted[:kept], room, name_floor=name_floor)
     for index, width in enumerate(fitted):
         if width < wanted[index]:
             caps[index] = width

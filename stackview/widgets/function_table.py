@@ -32,6 +32,7 @@ from stackview.aws.inventory import BudgetUse, Reservation, inventory
 from stackview.models.alarms import Alarm, alarms_by_function
 from stackview.models.functions import FunctionSummary
 from stackview.models.health import Health, HealthReport
+from stackview.widgets.column_fit import NAME_FLOOR
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.format import relative_time
 from stackview.widgets.health import (
@@ -99,7 +100,7 @@ class FunctionTablePanel(TableTab, DataPanel):
 
     def compose_content(self) -> ComposeResult:
         yield RecordTable(self.columns(), max_widths={"Function": 48, "Logical ID": 32},
-                          keep="Conc / Res")  # THROTTLED stays in view on a narrow terminal
+                          keep="Conc / Res", name_floor=NAME_FLOOR)  # THROTTLED stays in view on a narrow terminal
         yield Static(classes="empty-note", id="functions-empty")
 
     def fetch(self) -> list[FunctionSummary]:

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from stackview.widgets.column_fit import PRIORITY, column_caps
+from stackview.widgets.column_fit import FLOOR, PRIORITY, column_caps
 
 #: Beyond this share of rows removed at once, rebuilding is cheaper than removing one by one
 #: (each removal renumbers every row after it).
@@ -88,7 +88,8 @@ class RecordTable(DataTable):
         table: RecordTable
 
     def __init__(self, columns: Sequence[str], *, id: str | None = None,
-                 max_widths: dict[str, int] | None = None, keep: str = PRIORITY) -> None:
+                 max_widths: dict[str, int] | None = None, keep: str = PRIORITY,
+                 name_floor: int = FLOOR) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._column_labels = tuple(columns)
         #: Long values (ARNs, physical ids) end in "…" beyond these widths, so the columns after
@@ -98,6 +99,8 @@ class RecordTable(DataTable):
         #: unless the table says otherwise) on screen at narrow widths (column_fit).
         self._caps: tuple[int | None, ...] = self._max_widths
         self._keep = keep
+        #: The narrowest the first column gets (NAME_FLOOR when it names the row).
+        self._name_floor = name_floor
         self._records: list[Record] = []
         self._shown: list[Record] = []
         self._column_keys: list[ColumnKey] = []
@@ -259,7 +262,7 @@ class RecordTable(DataTable):
         # The vertical scrollbar counts as present: it appears once the rows are in.
         width = self.size.width - self.styles.gutter.width - self.styles.scrollbar_size_vertical
         return column_caps(self._column_labels, natural, self._max_widths, width if self.size.width else 0,
-                           self.app.console.width, self._keep)
+                           self.app.console.width, self._keep, self._name_floor)
 
     def on_resize(self) -> None:
         if self._records and self._fit_caps() != self._caps:

@@ -40,3 +40,15 @@ def test_another_column_can_be_kept() -> None:
     labels = ("Function", "Logical ID", "Runtime", "Reserved", "Note")
     caps = column_caps(labels, [30, 30, 10, 9, 40], [None] * 5, 50, 100, keep="Reserved")
     assert caps[3] == 96 and sum(min(n, c) + 2 for n, c in zip([30, 30, 10, 9], caps)) <= 50
+
+
+def test_a_name_column_keeps_a_readable_width() -> None:
+    """In the stacks and functions tables the first column names the row: figures give way first."""
+    from stackview.widgets.column_fit import NAME_FLOOR
+
+    labels = ("Stack", "Alarms", "Trend", "Most errors", "Status")
+    natural = [30, 10, 15, 26, 24]
+    plain = column_caps(labels, natural, [None] * 5, 80, 120)
+    named = column_caps(labels, natural, [None] * 5, 80, 120, name_floor=NAME_FLOOR)
+    assert plain[0] is not None and plain[0] < NAME_FLOOR
+    assert named[0] == NAME_FLOOR and named[3] < plain[3]
