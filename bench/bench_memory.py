@@ -81,7 +81,7 @@ sys.path.insert(0, sys.argv[1])
 endpoint, names, total, trace = sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
 if trace:
     import tracemalloc
-    tracemalloc.start(3)
+    tracemalloc.start(int(os.environ.get("BENCH_TRACE_DEPTH", "3")))
 from stackview.app import create_app
 from stackview.aws.session import AwsSession
 from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION
@@ -149,11 +149,25 @@ async def main():
         out["dropped"] = screen.buffer.dropped
         out["seconds"] = round(time.perf_counter() - started, 1)
         out["peak"] = round(hwm_mb())
+        if os.environ.get("BENCH_MALLOCSTATS"):  # pymalloc's arenas: live blocks against what is held
+            import tempfile
+            with tempfile.TemporaryFile("w+") as err:
+                saved = os.dup(2)
+                os.dup2(err.fileno(), 2)
+                sys._debugmallocstats()
+                os.dup2(saved, 2)
+                err.seek(0)
+                out["mallocstats"] = [l for l in err.read().splitlines()
+                                      if any(k in l for k in ("arenas", "bytes in", "Total", "fragment"))]
         if trace:
             import tracemalloc
             out["traced_peak"] = round(tracemalloc.get_traced_memory()[1] / 2**20)
             snapshot = tracemalloc.take_snapshot()
             out["top"] = [str(s) for s in snapshot.statistics("filename")[:8]]
+            out["top_lines"] = [str(s) for s in snapshot.statistics("lineno")[:15]]
+            if os.environ.get("BENCH_TRACE_DEPTH"):
+                out["top_traces"] = [[str(s)] + s.traceback.format()[-30:]
+                                     for s in snapshot.statistics("traceback")[:4]]
             if len(snapshots) >= 2:
                 out["top"] += ["growth:"] + [str(s) for s in snapshots[-1].compare_to(snapshots[0], "lineno")[:10]]
     print(json.dumps(out))

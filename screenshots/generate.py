@@ -105,6 +105,40 @@ async def logs_filtered(pilot: Pilot) -> None:
     await pilot.pause(0.5)
 
 
+async def function_triggers(pilot: Pilot) -> None:
+    await settle(pilot)
+    pilot.app.open("function", "orders-prod-worker")
+    await settle(pilot)
+    await pilot.press("6")
+    await settle(pilot)
+
+
+async def alarm(pilot: Pilot) -> None:
+    await settle(pilot)
+    pilot.app.jump("alarm orders-prod-worker-errors")
+    await settle(pilot)
+
+
+async def insights(pilot: Pilot) -> None:
+    from stackview.screens.insights.screen import InsightsScreen
+    from stackview.widgets.record_table import RecordTable
+
+    await settle(pilot)
+    pilot.app.open("insights", "orders-prod", canned="errors-by-message", since="3h")
+    await until(pilot, lambda: isinstance(pilot.app.screen, InsightsScreen), "the insights screen")
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.scope is not None, "the log groups")
+    await pilot.press("ctrl+r")
+
+    def answered() -> bool:
+        tables = screen.query(RecordTable)
+        return bool(tables) and bool(tables.first().records)
+
+    await until(pilot, answered, "the query's results", timeout=60)
+    await pilot.press("escape")  # out of the editor: the results table has the focus
+    await pilot.pause(0.5)
+
+
 async def invoke_error(pilot: Pilot) -> None:
     from stackview.screens.invoke.screen import InvokeScreen
     from stackview.widgets.confirm import ConfirmScreen
@@ -133,6 +167,9 @@ SCENES: dict[str, Scene] = {
     "function-canary": function_canary,
     "throttle-confirmation": throttle_confirmation,
     "logs-filtered": logs_filtered,
+    "function-triggers": function_triggers,
+    "alarm": alarm,
+    "insights": insights,
     "invoke-error": invoke_error,
 }
 
