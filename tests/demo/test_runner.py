@@ -81,7 +81,7 @@ def test_handled_error_is_a_success_with_one_error_record(clients, echo):
     records = log_events(clients["logs"], f"/aws/lambda/{echo}", "could not find the order")
     assert len(records) == 1
     message = records[0]["message"]
-    assert message.startswith(f"[ERROR]\t") and f"\t{request_id}\tcould not find the order\n" in message
+    assert message.startswith("[ERROR]\t") and f"\t{request_id}\tcould not find the order\n" in message
     assert "Traceback (most recent call last)" in message and "KeyError: 'missing'" in message
 
 
