@@ -41,11 +41,12 @@ async def until(pilot: Pilot, ready: Callable[[], bool], what: str, timeout: flo
 
 
 async def settle(pilot: Pilot) -> None:
-    """The identity is known and every panel of the current screen has answered."""
+    """The identity is known and every panel shown on the current screen has answered (panels of
+    hidden tabs do not fetch until shown)."""
     app = pilot.app
 
     def ready() -> bool:
-        panels = [p for p in app.screen.query(DataPanel) if p.is_mounted]
+        panels = [p for p in app.screen.query(DataPanel) if p.is_mounted and p.region.area > 0]
         return app.identity is not None and all(p.data is not None or p.error is not None for p in panels)
 
     await until(pilot, ready, f"{type(app.screen).__name__} to load")
