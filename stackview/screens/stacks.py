@@ -38,8 +38,10 @@ from stackview.widgets.record_table import Record, RecordTable
 from stackview.widgets.styles import status_style, style_for
 from stackview.widgets.tabbed import TableTab
 
-#: The figures right after the name: on an 80-column terminal they are what shows.
-COLUMNS = ("Stack", "Alarms", "Err %", "Errors", "Invoc.", "Thr.", "Trend", "Most errors", "Status", "Updated",
+#: What an 80-column terminal shows: the name, its alarms and errors, and the stack's status (what
+#: an on-call engineer reads first: a stack rolling back is as urgent as one failing); the other
+#: figures follow on wider terminals.
+COLUMNS = ("Stack", "Alarms", "Err %", "Errors", "Status", "Thr.", "Invoc.", "Trend", "Most errors", "Updated",
            "Description")
 
 
@@ -148,10 +150,11 @@ class StacksPanel(TableTab, DataPanel):
             cells=(
                 name_cell(self.app, name, attention),
                 alarms_cell(self.app, alarms, refused),
-                figures[2], figures[1], figures[0], figures[3],
+                figures[2], figures[1],
+                literal_text(stack.status, status_style(self.app, stack.family)),
+                figures[3], figures[0],
                 literal_text("-", muted) if no_functions else spark_cell(self.app, health),
                 self._most_errors(most),
-                literal_text(stack.status, status_style(self.app, stack.family)),
                 literal_text(changed),
                 literal_text(stack.description, muted),
             ),
