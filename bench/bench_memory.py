@@ -87,6 +87,8 @@ from stackview.aws.session import AwsSession
 from stackview.demo.process import DEMO_CREDENTIALS, DEMO_REGION
 from stackview.models import Target
 from stackview.screens.logs.screen import LogsScreen
+from stackview.allocator import return_large_blocks
+return_large_blocks()  # as `stackview` does first (stackview/cli.py)
 if os.environ.get("BENCH_WORKERS"):
     import stackview.logs.tail as T
     T.DEFAULT_WORKERS = int(os.environ["BENCH_WORKERS"])

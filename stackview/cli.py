@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from stackview import __version__
+from stackview.allocator import return_large_blocks
 from stackview.commands.base import EXIT_FAILURE, CliError, apply_config_defaults, connect
 from stackview.commands.demo_server import add_realism_options
 
@@ -96,6 +97,7 @@ def apply_headless_defaults(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return_large_blocks()  # before the first page is fetched: see stackview/allocator.py
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
