@@ -93,12 +93,19 @@ def _learn(session: AwsSession, answer: bool) -> None:
             _percentiles[session] = answer
 
 
+#: Requests asking for p99 that must fail (HTTP 500) before the endpoint is taken to lack it.
+TRIALS = 2
+
+
+def _invalid_statistic(exc: ClientError) -> bool:
+    return str(exc.response.get("Error", {}).get("Code", "")).startswith("InvalidParameter")
+
+
 def _lacks_percentiles(exc: ClientError) -> bool:
     """AWS always answers p99; an endpoint that cannot (moto) fails the whole request with HTTP
     500 (or says the statistic is invalid). Other failures (AccessDenied) are not about it."""
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-    code = str(exc.response.get("Error", {}).get("Code", ""))
-    return status >= 500 or code.startswith("InvalidParameter")
+    return status >= 500 or _invalid_statistic(exc)
 
 
 def _query(index: int, name: str, query: Query, period: int, window_seconds: int) -> dict:
@@ -149,7 +156,7 @@ def _health(points: dict[str, list[tuple[datetime, float]]], start: datetime, pe
 
 def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = None,
           window: timedelta = DEFAULT_WINDOW, detail: bool = True,
-          _spent: tuple[int, int] = (0, 0)) -> Iterator[HealthReport]:
+          _spent: tuple[int, int] = (0, 0), _failed_trials: int = 0) -> Iterator[HealthReport]:
     """Health of every function in `names` (in that order), yielding the report so far after
     each GetMetricData request: the first yield already holds the first functions' figures.
     Yields one empty report when `names` is empty. Raises botocore's exceptions."""
@@ -191,8 +198,14 @@ def sweep(session: AwsSession, names: Sequence[str], *, now: datetime | None = N
         except ClientError as exc:
             if not (trial and _lacks_percentiles(exc)):
                 raise
+            spent = (calls + 1, metrics)
+            if _failed_trials + 1 < TRIALS and not _invalid_statistic(exc):
+                # One HTTP 500 may be a busy endpoint's, not a verdict on p99: ask once more.
+                yield from sweep(session, names, now=now, window=window, detail=detail, _spent=spent,
+                                 _failed_trials=_failed_trials + 1)
+                return
             _learn(session, False)
-            yield from sweep(session, names, now=now, window=window, detail=detail, _spent=(calls + 1, metrics))
+            yield from sweep(session, names, now=now, window=window, detail=detail, _spent=spent)
             return
         for page in pages:
             calls += 1
