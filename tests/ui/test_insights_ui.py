@@ -101,6 +101,19 @@ async def test_l_opens_it_on_the_stack_the_function_and_the_log_view(world) -> N
         assert screen.query_one("#insights-since").value == "30m"
 
 
+async def test_insights_typed_on_the_log_view_queries_what_it_follows(world) -> None:
+    app = create_app(world.session())
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.push_screen(LogsScreen(functions=[world.json_function], since="30m"))
+        await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen) and bool(app.screen.sources),
+                       message="the log view's groups")
+        await pilot.press("colon", *"insights", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InsightsScreen), message=":insights from the logs")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.scope is not None, message="the scope")
+        assert screen.functions == (world.json_function,) and screen.scope.groups == (world.json_group,)
+
+
 async def test_run_reads_rows_and_enter_opens_the_request(world) -> None:
     app = create_app(world.session())
     async with app.run_test(size=(140, 40)) as pilot:

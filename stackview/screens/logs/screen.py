@@ -49,7 +49,7 @@ from stackview.logs.tail import Tail, compile_filter
 from stackview.models.config import TIMESTAMP_MODES
 from stackview.screens.logs.drilldown import RequestDrillDown
 from stackview.widgets.app_header import AppHeader
-from stackview.widgets.app_screen import AppScreen
+from stackview.widgets.app_screen import AppScreen, LogScope
 from stackview.widgets.host import Host
 from stackview.widgets.literal import neutralize
 from stackview.widgets.log_format import MAX_FUNCTION_WIDTH, LambdaLineFormatter
@@ -330,6 +330,13 @@ class LogsScreen(RequestDrillDown, AppScreen):
 
     def action_reload(self) -> None:
         self.restart_tail()
+
+    def log_scope(self) -> LogScope | None:
+        """What this view follows, for `:insights` and `:logs` typed here (log groups given by
+        name alone have no stack or function: `L` queries those)."""
+        if self.stack or self.functions:
+            return LogScope(stack=self.stack, functions=tuple(self.functions))
+        return None
 
     def action_insights(self) -> None:
         """Logs Insights over what this view follows, from its "since" window."""
