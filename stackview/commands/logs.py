@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 from stackview.commands.base import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, connect
+from stackview.commands.log_names import resolve_names
 
 DEFAULT_SINCE = "10m"
 EXIT_INTERRUPTED = 130
@@ -102,32 +103,7 @@ def _check_input(args: argparse.Namespace) -> int | None:
 
 
 def _resolve(session: Any, args: argparse.Namespace) -> Any:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from stackview.aws.errors import describe
-    from stackview.aws.log_sources import resolve_sources, stack_exists
-
-    names = list(args.names)
-    stack = None
-    try:
-        if names:
-            try:
-                if stack_exists(session, names[0]):
-                    stack = names.pop(0)
-            except ClientError as exc:
-                if describe(exc).kind != "access-denied":
-                    raise
-                # No CloudFormation permission: the names can still be functions.
-        resolution = resolve_sources(session, stack=stack, functions=names, log_groups=args.log_groups)
-    except (ClientError, BotoCoreError) as exc:
-        raise CliError(describe(exc, profile=session.profile).one_line()) from None
-    if resolution.unknown:
-        name = resolution.unknown[0]
-        if stack is None and args.names and name == args.names[0]:
-            raise CliError(f"no stack or function named {name}")
-        raise CliError(f"no function or log group named {name}")
-    for warning in resolution.warnings:
-        _say(warning)
+    resolution = resolve_names(session, args.names, args.log_groups, _say)
     if not resolution.sources:
         raise CliError("nothing to tail")
     return resolution

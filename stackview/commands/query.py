@@ -23,6 +23,7 @@ import time
 from typing import Any
 
 from stackview.commands.base import EXIT_OK, EXIT_USAGE, CliError, connect
+from stackview.commands.log_names import resolve_names
 from stackview.commands.safe_text import clean, one_line
 
 DEFAULT_SINCE = "1h"
@@ -128,25 +129,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _groups(session: Any, args: argparse.Namespace) -> list[str]:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from stackview.aws.errors import describe
-    from stackview.aws.log_sources import resolve_sources, stack_exists
-
-    names, stack = list(args.names), None
-    try:
-        if names:
-            try:
-                if stack_exists(session, names[0]):
-                    stack = names.pop(0)
-            except ClientError as exc:
-                if describe(exc).kind != "access-denied":
-                    raise
-        resolution = resolve_sources(session, stack=stack, functions=names, log_groups=args.log_groups)
-    except (ClientError, BotoCoreError) as exc:
-        raise CliError(describe(exc, profile=session.profile).one_line()) from None
-    for warning in resolution.warnings:
-        _say(warning)
+    resolution = resolve_names(session, args.names, args.log_groups, _say)
     if not resolution.sources:
         raise CliError("no log group to query")
     return [source.log_group for source in resolution.sources]

@@ -252,3 +252,12 @@ def test_saved_query_from_the_config(world, capsys, tmp_path) -> None:
     code, out, _err = query(world, capsys, "--canned", "reports", "-o", "json")
     assert code == 0 and [json.loads(line) for line in out.splitlines()] == [{"n": str(len(reports(world)))}]
     assert find_query("reports", {"reports": "x"}).origin == "saved"
+
+
+def test_a_name_that_is_no_stack_and_no_function_exits_1(world, capsys) -> None:
+    """As `stackview logs` says it: not queried as a log group nobody has (shared resolution)."""
+    code = cli.main(["--endpoint-url", world.endpoint, "--region", world.region, "query", "no-such-stack-q",
+                     "--canned", "recent-errors"])
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == ""
+    assert captured.err.strip().splitlines() == ["stackview: no stack or function named no-such-stack-q"]
