@@ -15,11 +15,11 @@ from textual.widgets import Footer
 from stackview.aws.inventory import inventory
 from stackview.models.functions import FunctionSummary
 from stackview.widgets.app_header import AppHeader
-from stackview.widgets.app_screen import AppScreen, LogScope
+from stackview.widgets.app_screen import LogScope
 from stackview.widgets.filter_input import FilterInput
 from stackview.widgets.function_table import FunctionTablePanel
 from stackview.widgets.pulse import PulsePanel
-from stackview.widgets.record_table import RecordTable
+from stackview.widgets.table_screen import TableScreen
 
 
 class AllFunctionsPanel(FunctionTablePanel):
@@ -47,8 +47,10 @@ class AllFunctionsPanel(FunctionTablePanel):
         super().refresh_all()
 
 
-class FunctionsScreen(AppScreen):
+class FunctionsScreen(TableScreen):
     crumb = "Functions"
+    panel_type = AllFunctionsPanel
+    copied = "Function ARN copied"
     BINDINGS = [
         Binding("escape", "back", "Back", id="functions.back"),
         Binding("slash", "filter", "Filter", id="functions.filter"),
@@ -64,17 +66,6 @@ class FunctionsScreen(AppScreen):
         yield FilterInput(id="functions-filter")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.table.focus()
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one(RecordTable)
-
-    @property
-    def panel(self) -> AllFunctionsPanel:
-        return self.query_one(AllFunctionsPanel)
-
     def log_scope(self) -> LogScope | None:
         """`l` / `:logs`: the selected function."""
         record = self.table.selected
@@ -86,23 +77,6 @@ class FunctionsScreen(AppScreen):
     def action_logs(self) -> None:
         if self.table.selected is not None:
             self.host.open("logs")
-
-    def action_copy(self) -> None:
-        value = self.copy_value()
-        if value:
-            self.app.copy_to_clipboard(value)
-            self.notify("Function ARN copied", timeout=2)
-
-    def action_filter(self) -> None:
-        filter_input = self.query_one(FilterInput)
-        filter_input.applied = self.table.filter_text
-        filter_input.open()
-
-    def on_filter_input_changed(self, event: FilterInput.Changed) -> None:
-        self.table.set_filter(event.text)
-        self.panel.refresh_title()
-        if event.final:
-            self.table.focus()
 
     def action_refresh(self) -> None:
         self.panel.refresh_all()

@@ -24,7 +24,6 @@ from stackview.aws.stacks import order_as_tree, stack_pages
 from stackview.models import StackSummary, StatusFamily, console
 from stackview.models.health import Health, StacksHealth, count_text
 from stackview.widgets.app_header import AppHeader
-from stackview.widgets.app_screen import AppScreen
 from stackview.widgets.column_fit import NAME_FLOOR
 from stackview.widgets.console_link import show_console_url
 from stackview.widgets.data_panel import DataPanel
@@ -36,6 +35,7 @@ from stackview.widgets.literal import literal_text
 from stackview.widgets.pulse import PulsePanel
 from stackview.widgets.record_table import Record, RecordTable
 from stackview.widgets.styles import status_style, style_for
+from stackview.widgets.table_screen import TableScreen
 from stackview.widgets.tabbed import TableTab
 
 #: What an 80-column terminal shows: the name, its alarms and errors, and the stack's status (what
@@ -227,8 +227,10 @@ class StacksPanel(TableTab, DataPanel):
         return self.health.health.get(_key(stack)) if stack and self.health else None
 
 
-class StacksScreen(AppScreen):
+class StacksScreen(TableScreen):
     crumb = "Stacks"
+    panel_type = StacksPanel
+    copied = "Stack ARN copied"
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="stacks.filter"),
         Binding("r", "refresh", "Refresh", id="stacks.refresh"),
@@ -249,22 +251,6 @@ class StacksScreen(AppScreen):
         """The first screen; `:stacks` pops back to it, so it is never opened twice in a row."""
         return None if isinstance(host.screen, cls) else cls()
 
-    def on_mount(self) -> None:
-        self.query_one(RecordTable).focus()
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one(RecordTable)
-
-    def action_filter(self) -> None:
-        self.query_one(FilterInput).open()
-
-    def on_filter_input_changed(self, event: FilterInput.Changed) -> None:
-        self.table.set_filter(event.text)
-        self.query_one(StacksPanel).refresh_title()
-        if event.final:
-            self.table.focus()
-
     def action_refresh(self) -> None:
         panel = self.query_one(StacksPanel)
         panel.reload()
@@ -277,11 +263,9 @@ class StacksScreen(AppScreen):
         panel.redraw()
         self.table.move_cursor(row=0)
 
-    def action_copy(self) -> None:
+    def copy_value(self) -> str | None:
         record = self.table.selected
-        if record is not None:
-            self.app.copy_to_clipboard(record.value.stack_id)
-            self.notify("Stack ARN copied", timeout=2)
+        return record.value.stack_id if record is not None else None
 
     def action_console(self) -> None:
         record = self.table.selected

@@ -45,9 +45,18 @@ class AppScreen(Background, Screen):
         """What `l` and `:logs` tail from here (None: this screen has no logs of its own)."""
         return None
 
+    #: What `c` says once `copy_value()` is on the clipboard.
+    copied: str = "Copied"
+
     def copy_value(self) -> str | None:
         """What `c` copies from here (None: nothing selected)."""
         return None
+
+    def action_copy(self) -> None:
+        value = self.copy_value()
+        if value:
+            self.app.copy_to_clipboard(value)
+            self.notify(self.copied, timeout=2)
 
     def action_back(self) -> None:
         self.app.pop_screen()

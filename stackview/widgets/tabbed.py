@@ -106,12 +106,6 @@ class TabbedScreen(AppScreen):
     def copy_value(self) -> str | None:
         return self.active_panel().copy_value()
 
-    def action_copy(self) -> None:
-        value = self.copy_value()
-        if value:
-            self.app.copy_to_clipboard(value)
-            self.notify("Copied", timeout=2)
-
     def action_filter(self) -> None:
         tables = self.active_pane().query(RecordTable)
         if tables:

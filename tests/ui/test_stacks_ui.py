@@ -38,6 +38,15 @@ async def test_stacks_list_shows_the_demo_world(make_app) -> None:
         assert app.identity is not None and app.identity.account == "123456789012"
 
 
+async def test_c_copies_the_selected_stacks_arn(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_stacks(pilot)
+        await pilot.press("c")
+        assert app.clipboard == table.selected.value.stack_id and app.clipboard.startswith("arn:aws:cloudformation:")
+        assert any(n.message == "Stack ARN copied" for n in app._notifications)
+
+
 async def test_filter_hides_rows_and_recalls(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -157,6 +157,7 @@ class AlarmPanel(DataPanel):
 
 
 class AlarmScreen(AppScreen):
+    copied = "Alarm ARN copied"
     BINDINGS = [
         Binding("escape", "back", "Back", id="alarm.back"),
         Binding("r", "refresh", "Refresh", id="alarm.refresh"),
@@ -202,12 +203,6 @@ class AlarmScreen(AppScreen):
     def copy_value(self) -> str | None:
         detail = self.detail
         return (detail.alarm.arn or detail.alarm.name) if detail else None
-
-    def action_copy(self) -> None:
-        value = self.copy_value()
-        if value:
-            self.app.copy_to_clipboard(value)
-            self.notify("Alarm ARN copied", timeout=2)
 
     def action_refresh(self) -> None:
         self.query_one(AlarmPanel).reload()

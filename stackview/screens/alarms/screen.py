@@ -18,12 +18,13 @@ from stackview.models import console
 from stackview.models.alarms import Alarm
 from stackview.widgets.alarm_table import ALARM_COLUMNS, ALARM_MAX_WIDTHS, alarm_records
 from stackview.widgets.app_header import AppHeader
-from stackview.widgets.app_screen import AppScreen, LogScope
+from stackview.widgets.app_screen import LogScope
 from stackview.widgets.console_link import show_console_url
 from stackview.widgets.data_panel import DataPanel
 from stackview.widgets.filter_input import FilterInput
 from stackview.widgets.literal import literal_text
 from stackview.widgets.record_table import RecordTable
+from stackview.widgets.table_screen import TableScreen
 from stackview.widgets.tabbed import TableTab
 
 
@@ -66,8 +67,10 @@ class AlarmsPanel(TableTab, DataPanel):
         self.border_title = literal_text(title)
 
 
-class AlarmsScreen(AppScreen):
+class AlarmsScreen(TableScreen):
     crumb = "Alarms"
+    panel_type = AlarmsPanel
+    copied = "Alarm ARN copied"
     BINDINGS = [
         Binding("escape", "back", "Back", id="alarms.back"),
         Binding("slash", "filter", "Filter", id="alarms.filter"),
@@ -83,13 +86,6 @@ class AlarmsScreen(AppScreen):
         yield FilterInput(id="alarms-filter")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.table.focus()
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one(RecordTable)
-
     @property
     def selected(self) -> Alarm | None:
         record = self.table.selected
@@ -102,23 +98,6 @@ class AlarmsScreen(AppScreen):
     def copy_value(self) -> str | None:
         alarm = self.selected
         return (alarm.arn or alarm.name) if alarm else None
-
-    def action_copy(self) -> None:
-        value = self.copy_value()
-        if value:
-            self.app.copy_to_clipboard(value)
-            self.notify("Alarm ARN copied", timeout=2)
-
-    def action_filter(self) -> None:
-        filter_input = self.query_one(FilterInput)
-        filter_input.applied = self.table.filter_text
-        filter_input.open()
-
-    def on_filter_input_changed(self, event: FilterInput.Changed) -> None:
-        self.table.set_filter(event.text)
-        self.query_one(AlarmsPanel).refresh_title()
-        if event.final:
-            self.table.focus()
 
     def action_refresh(self) -> None:
         self.query_one(AlarmsPanel).reload()
